@@ -1,0 +1,74 @@
+"""Text normalisation: the first step of text -> tokens -> features -> labels.
+
+Reviews arrive pasted from back offices and phones: full-width digits, zero-width joiners, RTL marks,
+Traditional characters. Features are computed on one canonical form so the model sees one vocabulary;
+the reply keeps the reviewer's own script (see `detect_script`).
+"""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from typing import Literal
+
+import opencc
+
+MAX_REVIEW_CHARS = 5000
+"""Longest review we read; longer text is cut here (documented in the README). Real reviews are far shorter."""
+
+Script = Literal["simplified", "traditional"]
+
+# Cc/Cf (controls, zero-width, bidi marks, BOM) except ordinary whitespace, plus stray surrogates.
+_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e"
+                        r"\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+_converters: dict[str, opencc.OpenCC] = {}
+_lock = threading.Lock()
+
+
+def _converter(config: str) -> opencc.OpenCC:
+    with _lock:
+        if config not in _converters:
+            _converters[config] = opencc.OpenCC(config)
+        return _converters[config]
+
+
+def clean(text: str) -> str:
+    """NFKC (full-width -> half-width), invisible characters removed, whitespace folded, length capped."""
+    text = unicodedata.normalize("NFKC", text[: MAX_REVIEW_CHARS * 2])
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text).strip()
+    return text[:MAX_REVIEW_CHARS]
+
+
+def to_simplified(text: str) -> str:
+    return _converter("t2s").convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _converter("s2t").convert(text)
+
+
+def normalise(text: str) -> str:
+    """The canonical form features are computed on: cleaned, Simplified, lower-case Latin."""
+    return to_simplified(clean(text)).lower()
+
+
+def han_count(text: str) -> int:
+    return len(_HAN.findall(text))
+
+
+def detect_script(text: str) -> Script:
+    """Traditional when converting to Simplified changes a noticeable share of the Han characters."""
+    han = _HAN.findall(text)
+    if not han:
+        return "simplified"
+    original = "".join(han)
+    changed = sum(a != b for a, b in zip(original, to_simplified(original)))
+    return "traditional" if changed >= max(1, len(han) // 20) else "simplified"
+
+
+def is_blank(text: str) -> bool:
+    return not clean(text)
