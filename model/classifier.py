@@ -1,0 +1,86 @@
+"""Labels from features: the trained sentiment and dispute models behind one `predict` call.
+
+Scores are rescaled so that each label's decision threshold (chosen on validation data at training
+time) sits at 0.5: a caller can read any score >= 0.5 as "assigned", whatever the threshold was.
+Text with little or no Chinese gets scores pulled towards 0.5, because the models never learnt from it.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.errors import EmptyReviewError
+from model.features import feature_rows
+from model.labels import DISPUTE_TYPES, DisputeScore, Prediction
+from model.text import clean, han_count, normalise
+
+FULL_CONFIDENCE_HAN = 4
+"""Han characters a review needs before we trust the models fully (English or emoji-only text has none)."""
+
+
+def rescale(p: np.ndarray, threshold: float) -> np.ndarray:
+    """Monotone map of a probability so that `threshold` becomes 0.5 (0 and 1 stay put)."""
+    t = min(max(threshold, 1e-6), 1 - 1e-6)
+    return np.where(p >= t, 0.5 + 0.5 * (p - t) / (1 - t), 0.5 * p / t)
+
+
+@dataclass
+class ReviewClassifier:
+    """Holds stock scikit-learn parts only (see `to_state`), so the saved file carries no code of ours."""
+
+    vectorizer: object
+    sentiment_model: object
+    dispute_models: dict[str, object]
+    sentiment_threshold: float
+    dispute_thresholds: dict[str, float]
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """Classify a batch; raises EmptyReviewError naming the first empty text's position."""
+        cleaned = [clean(t) for t in texts]
+        for i, text in enumerate(cleaned):
+            if not text:
+                raise EmptyReviewError(f"review #{i} is empty (nothing left after removing whitespace and control characters)")
+        if not cleaned:
+            return []
+        normalised = [normalise(t) for t in cleaned]
+        features = self.vectorizer.transform(feature_rows(normalised))
+        positive = rescale(self.sentiment_model.predict_proba(features)[:, 1], self.sentiment_threshold)
+        disputes = {
+            kind: rescale(model.predict_proba(features)[:, 1], self.dispute_thresholds[kind])
+            for kind, model in self.dispute_models.items()
+        }
+        trust = np.array([min(1.0, han_count(t) / FULL_CONFIDENCE_HAN) for t in cleaned])
+        positive = 0.5 + (positive - 0.5) * trust
+        return [self._prediction(positive[i], {k: float(v[i] * trust[i]) for k, v in disputes.items()})
+                for i in range(len(cleaned))]
+
+    def predict_one(self, text: str) -> Prediction:
+        return self.predict([text])[0]
+
+    @staticmethod
+    def _prediction(positive: float, dispute_scores: dict[str, float]) -> Prediction:
+        sentiment = "positive" if positive >= 0.5 else "negative"
+        assigned = [DisputeScore(kind, dispute_scores[kind]) for kind in DISPUTE_TYPES if dispute_scores[kind] >= 0.5]
+        assigned.sort(key=lambda d: -d.score)  # stable: ties keep the taxonomy's order
+        return Prediction(
+            sentiment=sentiment,
+            sentiment_score=float(positive if sentiment == "positive" else 1 - positive),
+            disputes=tuple(assigned),
+            primary_dispute=assigned[0].type if assigned else None,
+            dispute_scores=dispute_scores,
+        )
+
+    def to_state(self) -> dict:
+        return {
+            "vectorizer": self.vectorizer,
+            "sentiment_model": self.sentiment_model,
+            "dispute_models": dict(self.dispute_models),
+            "sentiment_threshold": float(self.sentiment_threshold),
+            "dispute_thresholds": {k: float(v) for k, v in self.dispute_thresholds.items()},
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> "ReviewClassifier":
+        return cls(**state)
