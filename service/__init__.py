@@ -1,0 +1,1 @@
+"""The HTTP service: settings, app factory, schemas, routes and the agents' page."""

@@ -1,0 +1,1 @@
+"""HTTP routes, one module per resource, joined in service.app."""
