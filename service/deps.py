@@ -1,0 +1,65 @@
+"""Dependencies that handlers name in their signatures, so each reads as a sentence."""
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from model.artifact import LoadedModel
+from model.settings import ShopSettings
+from service.config import ServiceSettings
+
+
+def get_service_settings(request: Request) -> ServiceSettings:
+    return request.app.state.settings
+
+
+def get_model(request: Request) -> LoadedModel:
+    model = request.app.state.models.current
+    if model is None:
+        raise HTTPException(503, "the model is not loaded yet")
+    return model
+
+
+def get_shop(request: Request) -> ShopSettings:
+    return request.app.state.shop
+
+
+def _presented_key(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip()
+    return request.headers.get("x-api-key")
+
+
+def _matches(presented: str, keys: list[str]) -> bool:
+    """Compare against every key in constant time (no early exit that would leak which one matched)."""
+    ok = False
+    for key in keys:
+        ok |= hmac.compare_digest(presented.encode(), key.encode())
+    return ok
+
+
+def require_api_key(request: Request) -> None:
+    keys = request.app.state.settings.api_keys
+    if not keys:
+        return
+    presented = _presented_key(request)
+    if not presented or not _matches(presented, keys):
+        raise HTTPException(401, "missing or wrong API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+def require_admin_key(request: Request) -> None:
+    admin = request.app.state.settings.admin_key
+    if not admin:
+        raise HTTPException(403, "admin endpoints are off: set REVIEW_REPLY_ADMIN_KEY to use them")
+    presented = _presented_key(request)
+    if not presented or not _matches(presented, [admin]):
+        raise HTTPException(401, "missing or wrong admin key", headers={"WWW-Authenticate": "Bearer"})
+
+
+ModelDep = Annotated[LoadedModel, Depends(get_model)]
+ShopDep = Annotated[ShopSettings, Depends(get_shop)]
+SettingsDep = Annotated[ServiceSettings, Depends(get_service_settings)]

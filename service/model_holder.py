@@ -1,0 +1,66 @@
+"""The model a worker serves, swapped for a newly activated version without a restart.
+
+A swap replaces one reference after the new model is fully loaded and verified, so a request in flight
+keeps the model it started with and no request ever sees a half-loaded one. A file that fails its check
+is refused and the old model keeps serving.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from model import artifact
+from model.errors import ModelFileError
+
+log = logging.getLogger("review_reply.model")
+
+
+class ModelHolder:
+    def __init__(self, model_dir: Path):
+        self.model_dir = Path(model_dir)
+        self.current: artifact.LoadedModel | None = None
+        self.last_error: str | None = None
+        self._refused: str | None = None  # a version that failed its check; not retried until ACTIVE changes
+        self._lock = asyncio.Lock()
+
+    def load_active(self) -> artifact.LoadedModel:
+        loaded = artifact.load(directory=self.model_dir)
+        loaded.classifier.predict(["预热一下分词和特征"])  # warm jieba and the vectorizer before serving
+        self.current = loaded
+        return loaded
+
+    def _load_if_changed(self) -> str | None:
+        """Load the active version if it differs from ours; returns the new version or None."""
+        version = artifact.active_version(self.model_dir)
+        if version == self._refused or (self.current is not None and version == self.current.version):
+            return None
+        try:
+            loaded = artifact.load(version, self.model_dir)
+        except ModelFileError:
+            self._refused = version
+            raise
+        loaded.classifier.predict(["预热一下分词和特征"])
+        self.current = loaded
+        return version
+
+    async def reload(self) -> dict:
+        """Check ACTIVE now (in a thread: loading takes a second of CPU); never raises on a bad file."""
+        async with self._lock:
+            previous = self.current.version if self.current else None
+            try:
+                version = await asyncio.to_thread(self._load_if_changed)
+            except ModelFileError as exc:
+                self.last_error = str(exc)
+                log.error("model reload refused, still serving %s: %s", previous, exc)
+                return {"reloaded": False, "model_version": previous, "error": str(exc)}
+            self.last_error = None
+            if version:
+                log.info("model reloaded: %s -> %s", previous, version)
+            return {"reloaded": bool(version), "model_version": self.current.version if self.current else None,
+                    "previous_version": previous}
+
+    async def watch(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            await self.reload()
