@@ -13,6 +13,8 @@ import numpy as np
 
 from model.errors import EmptyReviewError
 from model.features import feature_rows
+from model.scoring import LinearScorer
+from model.tokens import tokenize
 from model.labels import DISPUTE_TYPES, DisputeScore, Prediction
 from model.text import clean, han_count, normalise
 
@@ -44,17 +46,29 @@ class ReviewClassifier:
                 raise EmptyReviewError(f"review #{i} is empty (nothing left after removing whitespace and control characters)")
         if not cleaned:
             return []
-        normalised = [normalise(t) for t in cleaned]
-        features = self.vectorizer.transform(feature_rows(normalised))
-        positive = rescale(self.sentiment_model.predict_proba(features)[:, 1], self.sentiment_threshold)
-        disputes = {
-            kind: rescale(model.predict_proba(features)[:, 1], self.dispute_thresholds[kind])
-            for kind, model in self.dispute_models.items()
-        }
+        probabilities = self._probabilities([normalise(t) for t in cleaned])
+        positive = rescale(probabilities[:, 0], self.sentiment_threshold)
+        disputes = {kind: rescale(probabilities[:, j + 1], self.dispute_thresholds[kind])
+                    for j, kind in enumerate(DISPUTE_TYPES)}
         trust = np.array([min(1.0, han_count(t) / FULL_CONFIDENCE_HAN) for t in cleaned])
         positive = 0.5 + (positive - 0.5) * trust
         return [self._prediction(positive[i], {k: float(v[i] * trust[i]) for k, v in disputes.items()})
                 for i in range(len(cleaned))]
+
+    def _probabilities(self, normalised: list[str]) -> np.ndarray:
+        """(n, 4): P(positive), then P(dispute) for each type in DISPUTE_TYPES order."""
+        return self._scorer().probabilities_many(normalised, [" ".join(tokenize(t)) for t in normalised])
+
+    def pipeline_probabilities(self, normalised: list[str]) -> np.ndarray:
+        """The same numbers through the stock sklearn pipeline (slow per review; the reference for tests)."""
+        features = self.vectorizer.transform(feature_rows(normalised))
+        models = [self.sentiment_model, *(self.dispute_models[k] for k in DISPUTE_TYPES)]
+        return np.column_stack([m.predict_proba(features)[:, 1] for m in models])
+
+    def _scorer(self) -> LinearScorer:
+        if self.__dict__.get("_fast") is None:
+            self._fast = LinearScorer(self.vectorizer, [self.sentiment_model, *(self.dispute_models[k] for k in DISPUTE_TYPES)])
+        return self._fast
 
     def predict_one(self, text: str) -> Prediction:
         return self.predict([text])[0]

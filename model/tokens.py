@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 
 import jieba
 
@@ -34,9 +35,22 @@ def tokenizer() -> jieba.Tokenizer:
     return _tokenizer
 
 
+_BLOCKS = jieba.re_han_default
+"""jieba's own first split (runs of Han/alnum vs the rest); each piece is segmented independently by jieba."""
+
+
+@lru_cache(maxsize=200_000)
+def _cut_block(block: str) -> tuple[str, ...]:
+    return tuple(w for w in tokenizer().lcut(block, HMM=False) if not w.isspace())
+
+
 def tokenize(normalised_text: str) -> list[str]:
-    """Words of an already normalised review, whitespace dropped."""
-    return [w for w in tokenizer().lcut(normalised_text, HMM=False) if not w.isspace()]
+    """Words of an already normalised review, whitespace dropped.
+
+    Same output as `lcut(text, HMM=False)`, cut piece by piece with the pieces memoised: reviews repeat
+    short clauses ("质量很好", "物流很快") so often that about half the pieces are already known.
+    """
+    return [w for block in _BLOCKS.split(normalised_text) if block for w in _cut_block(block)]
 
 
 def tokenize_joined(texts: Iterable[str]) -> list[str]:
