@@ -1,0 +1,72 @@
+"""Model files: round trip, integrity check, atomic activation."""
+import json
+import shutil
+
+import pytest
+
+from model import artifact
+from model.errors import ModelFileError
+
+
+def copy_models(src, dst):
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_round_trip_predicts_the_same(tiny_model_dir, tmp_path):
+    loaded = artifact.load(directory=tiny_model_dir)
+    manifest = artifact.save(loaded.classifier, version="copy", directory=tmp_path, metadata={"note": "test"})
+    again = artifact.load("copy", tmp_path)
+    texts = ["质量太差了", "物流很快，很满意"]
+    assert [p.as_dict() for p in again.classifier.predict(texts)] == [p.as_dict() for p in loaded.classifier.predict(texts)]
+    assert manifest["sha256"] == artifact.sha256_of(tmp_path / manifest["file"])
+    assert json.loads((tmp_path / "review-reply-copy.json").read_text())["note"] == "test"
+
+
+def test_manifest_records_what_made_the_model(tiny_model_dir):
+    m = artifact.read_manifest("tiny-1", tiny_model_dir)
+    for key in ("version", "created", "sha256", "data", "metrics", "thresholds", "sklearn"):
+        assert key in m
+    assert "disputes.train.jsonl" in m["data"]
+
+
+def test_altered_file_is_refused(tiny_model_dir, tmp_path):
+    models = copy_models(tiny_model_dir, tmp_path / "m")
+    path = models / "review-reply-tiny-1.joblib"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError, match="does not match the sha256"):
+        artifact.load(directory=models)
+
+
+def test_foreign_file_with_a_forged_manifest_is_refused(tiny_model_dir, tmp_path):
+    models = copy_models(tiny_model_dir, tmp_path / "m")
+    path = models / "review-reply-tiny-1.joblib"
+    import joblib
+    joblib.dump({"something": "else"}, path)
+    manifest = json.loads((models / "review-reply-tiny-1.json").read_text())
+    manifest["sha256"] = artifact.sha256_of(path)
+    (models / "review-reply-tiny-1.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelFileError, match="not a review-reply model"):
+        artifact.load(directory=models)
+
+
+def test_missing_active_pointer_says_what_to_do(tmp_path):
+    with pytest.raises(ModelFileError, match="review-reply train"):
+        artifact.load(directory=tmp_path)
+
+
+def test_activate_refuses_a_broken_version_and_keeps_the_old(tiny_model_dir, tmp_path):
+    models = copy_models(tiny_model_dir, tmp_path / "m")
+    loaded = artifact.load(directory=models)
+    artifact.save(loaded.classifier, version="broken", directory=models)
+    (models / "review-reply-broken.joblib").write_bytes(b"not a model")
+    with pytest.raises(ModelFileError):
+        artifact.activate("broken", models)
+    assert artifact.active_version(models) == "tiny-1"
+
+
+def test_shipped_model_is_small_and_loads_quickly(shipped_model):
+    assert shipped_model.manifest["bytes"] <= 25 * 1024 * 1024
+    assert shipped_model.manifest["metrics"]["headline"]["sentiment_accuracy"] > 0.9
