@@ -53,6 +53,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except BaseException:
@@ -85,6 +86,7 @@ def save(classifier: ReviewClassifier, *, version: str, directory: Path = ARTIFA
         joblib.dump({"format": FORMAT, "state": classifier.to_state()}, tmp, compress=("zlib", 3))
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a model file is meant to be read by the service user
         digest, size = sha256_of(Path(tmp)), os.path.getsize(tmp)
         os.replace(tmp, target)
     except BaseException:
