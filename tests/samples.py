@@ -36,13 +36,14 @@ def write_tiny_datasets(folder: Path) -> Path:
     """The four files `review-reply train --datasets` expects, filled with our own sentences."""
     folder.mkdir(parents=True, exist_ok=True)
     rows = reviews()
-    corpora = {"online_shopping_10_cats": ["cat", "label", "review"], "waimai_10k": ["label", "review"],
-               "chnsenticorp_htl_all": ["label", "review"]}
-    for i, (name, header) in enumerate(corpora.items()):
+    corpora = {"online_shopping_10_cats": (["cat", "label", "review"], "网购"), "waimai_10k": (["label", "review"], "外卖"),
+               "chnsenticorp_htl_all": (["label", "review"], "酒店")}
+    for name, (header, prefix) in corpora.items():
         with open(folder / f"{name}.train.csv", "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(header)
-            for text, sentiment, _ in rows[i::3] + rows[(i + 1) % 3::3]:
+            for text, sentiment, _ in rows:
+                text = f"{prefix}：{text}"
                 label = "1" if sentiment == "positive" else "0"
                 w.writerow(["其他", label, text] if "cat" in header else [label, text])
     with open(folder / "disputes.train.jsonl", "w", encoding="utf-8") as fh:

@@ -72,6 +72,8 @@ def train(datasets, data_files, no_base, text_column, label_column, rating_colum
                 data = read_many(list(data_files), text_column=text_column, label_column=label_column,
                                  rating_column=rating_column, dispute_column=dispute_column, neutral=neutral)
             click.echo(data.report.to_text(), err=True)
+            if not data.rows:
+                raise ExportError("none of the export rows can be used for training (see the report above)")
             if no_base:
                 check_enough(data.report)
         except (ExportError, NotEnoughData) as exc:

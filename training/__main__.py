@@ -1,0 +1,4 @@
+"""`python -m training ...` is the same as `review-reply ...`."""
+from training.cli import main
+
+main()
