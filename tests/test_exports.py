@@ -328,6 +328,13 @@ def test_no_text_column_lists_the_headers(tmp_path: Path) -> None:
     assert "'订单号', '金额', '评分'" in message
 
 
+def test_a_file_without_header_row_does_not_echo_personal_data(tmp_path: Path) -> None:
+    path = write(tmp_path / "noheader.csv", "快递太慢，电话13812345678,差评\n东西很好,好评\n")
+    with pytest.raises(ExportError, match="header row") as err:
+        read_export(path)
+    assert "13812345678" not in str(err.value) and "[电话]" in str(err.value)
+
+
 def test_named_column_missing(tmp_path: Path) -> None:
     path = write(tmp_path / "e.csv", "review,label\nx,positive\n")
     with pytest.raises(ExportError, match="column 'stars' .*rating.* not found; headers: 'review', 'label'"):
@@ -396,6 +403,8 @@ def test_long_label_values_are_cut_in_reasons(tmp_path: Path) -> None:
     path = write(tmp_path / "l.csv", "review,label\nx," + "很" * 80 + "\n")
     (reason,) = [s.reason for s in read_export(path).report.skipped]
     assert len(reason) < 60 and reason.endswith("…'")
+    path = write(tmp_path / "p.csv", "review,label\nx,call 13812345678\n")
+    assert [s.reason for s in read_export(path).report.skipped] == ["unknown label 'call [电话]'"]
 
 
 def test_check_enough_names_the_short_class(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import ReviewReplyError
+from model.privacy import mask_personal_data
 
 TEXT_SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -240,8 +241,9 @@ def _read_xlsx(path: Path) -> RawTable:
 
 
 def show_headers(headers: list[str]) -> str:
-    """Headers as a short list for error messages (each cut, at most 30)."""
+    """Headers as a short list for error messages (each cut and masked: a file without a header row
+    shows a review here)."""
     if not headers:
         return "(none)"
-    shown = [repr(h[:40]) for h in headers[:30]]
+    shown = [repr(mask_personal_data(h[:40]).text) for h in headers[:30]]
     return ", ".join(shown) + (f" ... and {len(headers) - 30} more" if len(headers) > 30 else "")

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from model.errors import ReviewReplyError
 from model.labels import DISPUTE_TYPES, SENTIMENTS, DisputeType, Sentiment
+from model.privacy import mask_personal_data
 from model.text import clean, normalise
 from training.export_formats import (BadRow, ExportError, RawTable, cell_text, has_escaped_bytes, open_table,
                                      show_headers)
@@ -176,6 +177,8 @@ def _value(raw: Any) -> str:
 
 
 def _short(value: str) -> str:
+    """A cell value fit for a report line: cut, and masked in case a misaligned cell holds review text."""
+    value = mask_personal_data(value).text
     return repr(value if len(value) <= 30 else value[:30] + "…")
 
 
@@ -215,8 +218,8 @@ def _find_columns(path: Path, headers: list[str], flags: dict[str, str | None]) 
 
     text = pick("text", TEXT_NAMES)
     if text is None:
-        raise ExportError(f"{path}: no review text column (looked for {', '.join(TEXT_NAMES)}); "
-                          f"headers: {show_headers(headers)}")
+        raise ExportError(f"{path}: no review text column (looked for {', '.join(TEXT_NAMES)}; is the first "
+                          f"line a header row?); headers: {show_headers(headers)}")
     cols = _Columns(text=text, sentiment=pick("sentiment", SENTIMENT_NAMES), rating=pick("rating", RATING_NAMES),
                     disputes=pick("disputes", DISPUTE_NAMES))
     if cols.disputes is None:
