@@ -42,7 +42,7 @@ def test_csv_with_chinese_headers(tmp_path: Path) -> None:
                                       "衣服起球，客服也不回,差评,产品、客服\n")
     data = read_export(path)
     assert labels(data.rows) == [
-        ("包装很用心，质量不错", "positive", None, None, 2),
+        ("包装很用心，质量不错", "positive", (), None, 2),
         ("等了一周才到", "negative", ("logistics",), "logistics", 3),
         ("衣服起球，客服也不回", "negative", ("product", "service"), "product", 4),
     ]
@@ -58,7 +58,7 @@ def test_csv_with_english_headers_any_case_and_spacing(tmp_path: Path) -> None:
                                           "Seller never answered,0,service\n")
     data = read_export(path)
     assert labels(data.rows) == [
-        ("Arrived fast and works well", "positive", None, None, 2),
+        ("Arrived fast and works well", "positive", (), None, 2),
         ("Screen cracked on arrival", "negative", ("logistics", "product"), "logistics", 3),
         ("Great value", "positive", (), None, 4),
         ("Seller never answered", "negative", ("service",), "service", 5),
@@ -88,6 +88,8 @@ def test_jsonl_with_english_keys_and_lists(tmp_path: Path) -> None:
          "primary": "logistics"},
         {"review": "挺好的", "sentiment": "positive", "disputes": []},
         {"review": "还没用", "sentiment": "positive", "disputes": None},
+        {"review": "发票补了", "sentiment": "positive", "disputes": ""},
+        {"review": "没有纠纷列", "sentiment": "negative"},
     ]
     path = write(tmp_path / "fb.jsonl", "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n")
     data = read_export(path)
@@ -95,6 +97,8 @@ def test_jsonl_with_english_keys_and_lists(tmp_path: Path) -> None:
         ("尺码偏小，快递也慢", "negative", ("logistics", "product"), "logistics", 1),
         ("挺好的", "positive", (), None, 2),
         ("还没用", "positive", None, None, 3),
+        ("发票补了", "positive", (), None, 4),
+        ("没有纠纷列", "negative", None, None, 5),
     ]
 
 
@@ -119,7 +123,7 @@ def test_xlsx_with_chinese_headers_and_one_column_per_dispute(tmp_path: Path) ->
         ("颜色和图片差很多", "negative", ("product",), "product", 2),
         ("客服态度好，发货快", "positive", (), None, 3),
         ("盒子压扁了，客服推来推去", "negative", ("logistics", "service"), "logistics", 4),
-        ("没什么问题", "positive", None, None, 6),
+        ("没什么问题", "positive", (), None, 6),
     ]
     assert data.report.columns == {"text": "评价内容", "rating": "星级", "product": "产品纠纷",
                                    "logistics": "物流纠纷", "service": "服务纠纷"}
@@ -149,7 +153,7 @@ def test_a_lone_product_column_is_not_taken_for_dispute_flags(tmp_path: Path) ->
 def test_columns_named_by_flags(tmp_path: Path) -> None:
     path = write(tmp_path / "e.csv", "留言,结果,星,问题\n不错,好,1,\n太慢,差,5,快递\n")
     data = read_export(path, text_column="留言", label_column="结果", dispute_column="问题")
-    assert labels(data.rows) == [("不错", "positive", None, None, 2),
+    assert labels(data.rows) == [("不错", "positive", (), None, 2),
                                  ("太慢", "negative", ("logistics",), "logistics", 3)]
     rated = read_export(path, text_column="留言", rating_column="星")
     assert [r.sentiment for r in rated.rows] == ["negative", "positive"]
@@ -195,7 +199,7 @@ def test_neutral_row_with_dispute_labels_is_kept_for_disputes(tmp_path: Path) ->
 @pytest.mark.parametrize("cell, expected", [
     ("物流、产品", ("logistics", "product")), ("product;service", ("product", "service")),
     ("质量|客服", ("product", "service")), ("快递,配送", ("logistics",)), ("服务，态度", ("service",)),
-    ("无", ()), ("", None),
+    ("无", ()), ("", ()),
 ])
 def test_dispute_spellings(tmp_path: Path, cell: str, expected: tuple | None) -> None:
     path = write(tmp_path / "d.csv", f'review,sentiment,disputes\nsome review,negative,"{cell}"\n')
@@ -207,8 +211,8 @@ def test_label_counts(tmp_path: Path) -> None:
                                      "c,positive,无\nd,positive,\n")
     report = read_export(path).report
     assert report.label_counts == {"sentiment": {"negative": 2, "positive": 2},
-                                   "disputes": {"product": 1, "logistics": 2, "service": 0, "none": 1}}
-    assert report.dispute_labelled == 3
+                                   "disputes": {"product": 1, "logistics": 2, "service": 0, "none": 2}}
+    assert report.dispute_labelled == 4
 
 
 # ---------- every skip reason, on the line a person sees ----------

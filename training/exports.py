@@ -193,6 +193,8 @@ class _Columns:
     per_type: dict[str, int] = field(default_factory=dict)
     primary: int | None = None
     used: dict[str, str] = field(default_factory=dict)
+    json_nulls: bool = False
+    """JSONL tells null (not labelled) from "" / [] (no dispute); a spreadsheet's blank cell cannot."""
 
     @property
     def has_labels(self) -> bool:
@@ -324,6 +326,14 @@ def _disputes(cells: list[Any], cols: _Columns) -> tuple[tuple[DisputeType, ...]
     return tuple(ordered), primary  # type: ignore[return-value]
 
 
+def _blank_means_none(cells: list[Any], cols: _Columns) -> bool:
+    """A blank dispute cell on a row labelled otherwise means 'no dispute': spreadsheets leave it empty.
+
+    Not for JSON null, which is how `None` (not labelled) is written."""
+    raws = [cells[cols.disputes]] if cols.disputes is not None else [cells[i] for i in cols.per_type.values()]
+    return bool(raws) and not (cols.json_nulls and all(r is None for r in raws))
+
+
 def _row_sentiment(cells: list[Any], cols: _Columns, neutral: Neutral) -> Sentiment | None:
     """The label column when filled, else the star rating."""
     if cols.sentiment is not None and _value(cells[cols.sentiment]):
@@ -344,6 +354,8 @@ def _labelled(number: int, cells: list[Any], cols: _Columns, neutral: Neutral, f
         if disputes is None:
             raise
         sentiment = None  # a neutral review still teaches the dispute model
+    if disputes is None and sentiment is not None and _blank_means_none(cells, cols):
+        disputes = ()
     if sentiment is None and disputes is None:
         raise _Skip("no label")
     return LabelledReview(text, sentiment, disputes, primary, number, file)
@@ -358,6 +370,7 @@ def _read_one(path: Path, flags: dict[str, str | None], neutral: Neutral, seen: 
     table: RawTable = open_table(path, lambda headers: _index(headers, [flags["text"]] if flags["text"]
                                                                   else TEXT_NAMES) is not None)
     cols = _find_columns(path, table.headers, flags)
+    cols.json_nulls = table.format == "jsonl"
     report = ValidationReport(path=str(path), format=table.format, encoding=table.encoding, columns=cols.used)
     rows: list[LabelledReview] = []
     for number, cells in table.rows:
@@ -401,6 +414,8 @@ def read_export(path: Path | str, *, text_column: str | None = None, label_colum
     Columns not named are found by their usual names. Sentiment comes from the label column (or 评价等级)
     when filled, else from the 1-5 star rating (<=2 negative, >=4 positive); 3 stars / 中评 follow `neutral`.
     A neutral row that carries dispute labels is kept for disputes with no sentiment rather than skipped.
+    A blank dispute cell on a row with a sentiment means 'no dispute' (JSONL: "" or [] does; null means
+    'not labelled for disputes', as does a file without a dispute column).
     Raises ExportError when the file cannot be read as a table or has no text or label column.
     """
     flags = {"text": text_column, "sentiment": label_column, "rating": rating_column, "disputes": dispute_column}
