@@ -163,14 +163,15 @@ def test_unknown_path_is_a_json_404(client):
     assert_error(client.get("/v1/nothing"), 404)
 
 
+@pytest.fixture(scope="module")
+def keyed(tmp_path_factory):
+    with make_client(tmp_path_factory.mktemp("keyed"), api_keys=[KEY, "second-key-0123456789"]) as c:
+        yield c
+
+
 class TestApiKeys:
     def test_keys_off_by_default(self, client):
         assert client.post("/v1/classify", json={"review": "好"}).status_code == 200
-
-    @pytest.fixture(scope="class")
-    def keyed(self, tmp_path_factory):
-        with make_client(tmp_path_factory.mktemp("keyed"), api_keys=[KEY, "second-key-0123456789"]) as c:
-            yield c
 
     def test_key_required_when_configured(self, keyed):
         assert_error(keyed.post("/v1/classify", json={"review": "好"}), 401)

@@ -15,10 +15,12 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from model import artifact
+from model.text import normalise
 from service.app import create_app
 from service.config import ServiceSettings
 from tests.samples import reviews
 from training.cli import main
+from training.datasets import split_of
 
 
 def cli(*args):
@@ -47,8 +49,14 @@ def test_export_merged_with_base_trains_and_activates(models, tiny_datasets, tmp
 
 
 def test_gate_refuses_a_worse_model_and_force_overrides(models, tiny_datasets, tmp_path):
-    flipped = [(f"版本{i}：{t}", "negative" if s == "positive" else "positive", d) for i, (t, s, d) in enumerate(reviews())]
-    export = write_export(tmp_path / "bad.jsonl", flipped)
+    # Labels flipped on the rows it trains on, true on the held-out rows: a model that learns the opposite.
+    rows = []
+    for i, (text, sentiment, disputes) in enumerate(reviews()):
+        text = f"版本{i}：{text}"
+        if split_of(normalise(text)) != "test":
+            sentiment = "negative" if sentiment == "positive" else "positive"
+        rows.append((text, sentiment, disputes))
+    export = write_export(tmp_path / "bad.jsonl", rows)
     r = cli("train", "--datasets", tiny_datasets, "--data", export, "--no-base", "--model-dir", models,
             "--version", "worse", "--quiet", "--report-dir", tmp_path)
     assert r.exit_code == 3

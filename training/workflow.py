@@ -13,6 +13,7 @@ from pathlib import Path
 from model import artifact
 from model.errors import ModelFileError
 from model.paths import DATA_DIR
+from model.privacy import mask_personal_data
 from model.text import normalise
 from training.datasets import LabelledSet, fingerprint, load_base, load_sentiment_corpus, SENTIMENT_CORPORA, DISPUTE_FILE
 from training.evaluate import evaluate, headline, to_markdown, write_report
@@ -67,6 +68,8 @@ def gather(*, datasets_dir: Path | None, exports: LabelledSet | None, progress: 
             prints.update(fingerprint(sorted(READ_LABELS_DIR.glob("*.jsonl"))))
             progress.say(f"base: {len(sentiment):,} sentiment reviews, {len(disputes):,} dispute-labelled ({len(extra):,} read labels)")
     if exports is not None and len(exports):
+        # Buyers' phone numbers and addresses must not become vocabulary in a saved model file.
+        exports.texts = [mask_personal_data(t).text for t in exports.texts]
         # Export rows first so a shop's own label wins over a corpus label for the same review.
         sentiment = exports.with_sentiment().extend(sentiment).deduplicated()
         disputes = exports.with_disputes().extend(disputes).deduplicated()
