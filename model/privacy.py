@@ -1,0 +1,188 @@
+"""Find and mask a buyer's personal data in review (or reply) text (reply guideline R9).
+
+Matching runs on a *view* of the text with exactly one character per original character: full-width ASCII
+mapped to half-width and Traditional mapped to Simplified character by character. So every offset found in
+the view is an offset into the original text, and full-width digits or Traditional keywords (訂單號, 電話)
+are caught too. Other NFKC folds (circled digits and the like) are not applied. Zero-width characters
+inside a number count as separators.
+
+A `Redaction` keeps only the type and the offsets, never the value, so results can be logged or returned.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from model.text import to_simplified
+
+__all__ = ["Redaction", "MaskResult", "mask_personal_data", "contains_personal_data", "PLACEHOLDERS"]
+
+
+@dataclass(frozen=True)
+class Redaction:
+    type: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class MaskResult:
+    text: str
+    redactions: list[Redaction]
+
+    @property
+    def types(self) -> set[str]:
+        return {r.type for r in self.redactions}
+
+
+PLACEHOLDERS = {
+    "phone": "[电话]", "id_card": "[身份证号]", "order_number": "[订单号]", "tracking_number": "[快递单号]",
+    "email": "[邮箱]", "wechat": "[微信号]", "qq": "[QQ号]", "address": "[地址]", "name": "[姓名]",
+}
+
+_HALF_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
+_SEP = r"[ \t\-\u200b-\u200d\u2060\ufeff]"
+_VALUE_LEAD = r"[号码是为:：#\s]*"
+_HAN = r"\u4e00-\u9fff"
+_NEXT_FIELD = r"电话|手机|收件人|收货人|联系人|姓名|微信|qq|QQ|邮箱"
+
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤"
+             "温康施牛樊葛邢齐乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕季"
+             "裴霍涂苗谷盛曲翁冉骆蓝游辛靳柴蒙鲍华喻祁蒲房滕屈饶牟艾尤阳穆农司卓古吉缪项芦麦褚娄窦"
+             "戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬卞姬仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池麻"
+             "苑迟邝")
+"""Common surnames, without those that are also everyday words (和, 时, 单 …): after 收件人 with no colon
+a name is only taken when it starts with one of these."""
+_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+                      "夏侯", "令狐")
+_NOT_A_NAME_START = "客卖商店快本自老前我你他她不没都也很太已就还说的了是在有这那"
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# (type, pattern, group holding the value). Earlier rules win where matches overlap: keyword rules
+# come before the bare formats, so "订单号 110101199003071234" is an order number, not an ID card.
+_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
+    ("email", _rx(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"), 0),
+    ("tracking_number", _rx(r"(?:快递单号|运单编号|运单号|物流单号|快递号|物流号)" + _VALUE_LEAD
+                            + r"([a-z]{0,5}\d[\da-z\-]{5,})"), 1),
+    ("order_number", _rx(r"(?:订单编号|订单号码|订单号|订单|单号)" + _VALUE_LEAD + r"([a-z]{0,3}\d[\d\-]{5,})"), 1),
+    ("id_card", _rx(r"身份证(?:号码|号)?" + _VALUE_LEAD + r"(\d[\dx*]{5,}(?:" + _SEP + r"?[\dx*]+)*)"), 1),
+    ("phone", _rx(r"(?:电话|手机号?|联系方式|座机|tel|phone)" + _VALUE_LEAD + r"(\+?\d(?:" + _SEP
+                  + r"?[\d*]){6,16})"), 1),
+    ("wechat", _rx(r"(?<![a-z])(?:微信号?|weixin|wechat|wx|vx|v信|威信|薇信)" + _VALUE_LEAD
+                   + r"([a-z][\w\-]{5,19}|\d{5,11})(?![\w\-])"), 1),
+    ("qq", _rx(r"(?<![a-z])(?:qq|扣扣|企鹅号)" + _VALUE_LEAD + r"(\d{5,11})(?!\d)"), 1),
+    ("name", re.compile(r"(?:收件人|收货人|联系人|寄件人|签收人|姓名|名字叫|名字是)\s*([:：是为]?)\s*"
+                        rf"([{_HAN}·]{{2,4}}?|[A-Za-z][A-Za-z .]{{1,29}}[A-Za-z])"
+                        rf"(?=$|[^{_HAN}·]|电话|手机|地址|联系|签收|收货|的|说|已|在|先生|女士|小姐)"), 2),
+    ("address", re.compile(r"(?:收货地址|收件地址|家庭住址|详细地址|住址|地址)" + _VALUE_LEAD
+                           + rf"((?:(?!{_NEXT_FIELD})[{_HAN}\dA-Za-z\-#()]){{4,60}})"), 1),
+    ("id_card", _rx(r"(?<![\da-z])[1-9]\d{5}" + _SEP + r"?(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                    + _SEP + r"?\d{3}[\dx](?![\da-z])"), 0),
+    ("id_card", _rx(r"(?<![\da-z])[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![\da-z])"), 0),
+    ("phone", _rx(r"(?<![\d+])(?:\(?(?:\+|00)?86\)?" + _SEP + r"*)?1[3-9]\d(?:" + _SEP + r"*\d){8}(?!\d)"), 0),
+    ("phone", _rx(r"(?<!\d)1[3-9]\d[*xX]{4}\d{4}(?!\d)"), 0),
+    ("phone", _rx(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})" + _SEP + r"*[2-9]\d{6,7}(?:" + _SEP
+                  + r"*(?:转|-|ext)" + _SEP + r"*\d{1,5})?(?!\d)"), 0),
+    ("tracking_number", _rx(r"(?<![a-z])(?:sf|yt|yto|jd|jdv|jdx|zto|zt|sto|yd|yunda|ems|jt|jtsd|dpk|db|best|ht|"
+                            r"tt|uc|zjs|yz)" + _SEP + r"?\d{8,15}(?!\d)"), 0),
+    ("tracking_number", re.compile(r"(?<![A-Za-z])[A-Z]{2}\d{9}[A-Z]{2}(?![A-Za-z])"), 0),
+)
+
+_ADMIN = rf"[{_HAN}]{{1,7}}?(?:自治区|自治州|省|市|区|县|旗|镇|乡|街道)"
+_STREET = rf"[{_HAN}\d]{{1,10}}?(?:大道|大街|路|街|巷|弄|胡同|村|小区|社区|花园|家园|公寓|大厦|广场|新村|工业园|园区)"
+_NUMBER = r"(?:[\d一二三四五六七八九十百零〇]+|[A-Za-z])(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|户)"
+_ADDRESS = re.compile(rf"(?:(?:{_ADMIN}){{1,4}}(?:{_STREET}){{0,2}}|(?:{_STREET}){{1,2}}){_NUMBER}(?:[\-\s]?{_NUMBER}){{0,4}}(?:-?\d{{2,5}}(?![\d{_HAN}]))?")
+_HAS_NUMBER_UNIT = re.compile(_NUMBER)
+_PLACE_UNIT = re.compile(r"省|市|区|县|镇|乡|街道|路|街|巷|弄|村|小区")
+_ADDRESS_UNIT = re.compile(rf"[\d省市区县镇乡路街巷弄村号栋幢座单元层楼室]")
+_BEFORE_ADDRESS = re.compile(r"[在到寄送是的了我你他她家住从往至于发给把被和与及去来说也就还]")
+_FIRST_UNIT = re.compile(r"自治区|自治州|省|市|区|县|旗|镇|乡|街道|大道|大街|路|街|巷|弄|胡同|村|小区|社区|花园|家园|公寓|大厦|广场|新村|园")
+_DIGIT = re.compile(r"\d")
+_WITHOUT_DIGITS = {"email", "wechat", "name", "address"}
+"""Rule types that can match text without a digit; every other rule is skipped on digit-free text."""
+_LONG_DIGITS = re.compile(r"(?<![\dA-Za-z])\d{10,}(?![\dA-Za-z])")
+
+
+def _view(text: str) -> str:
+    """One character per original character: half-width ASCII, Simplified Han."""
+    half = text.translate(_HALF_WIDTH)
+    simple = to_simplified(half)
+    if len(simple) == len(half):
+        return simple
+    return "".join(s if len(s := to_simplified(ch)) == 1 else ch for ch in half)
+
+
+def _plausible_name(value: str, separator: str) -> bool:
+    if value[:2] in _COMPOUND_SURNAMES or value[0] in _SURNAMES or value[0].isascii():
+        return True
+    return bool(separator) and value[0] not in _NOT_A_NAME_START
+
+
+def _looks_like_address(value: str) -> bool:
+    """After 地址/住址: a house number, or at least two place units (市…区, 路…), not "地址写错了"."""
+    return bool(_HAS_NUMBER_UNIT.search(value)) or len(_PLACE_UNIT.findall(value)) >= 2
+
+
+def _trim_address_start(view: str, start: int, end: int) -> tuple[int, int]:
+    """The pattern starts at the leftmost Han run, so "酒店在南京路1号" would take "酒店在" too:
+    begin after the last preposition-like character before the first place unit."""
+    unit = _FIRST_UNIT.search(view, start, end)
+    head_end = unit.start() if unit else start
+    stops = [m.end() for m in _BEFORE_ADDRESS.finditer(view, start, head_end)]
+    return (stops[-1] if stops else start), end
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(start < b and a < end for a, b in taken)
+
+
+def _find(view: str) -> list[Redaction]:
+    found: list[Redaction] = []
+    taken: list[tuple[int, int]] = []
+
+    def accept(kind: str, start: int, end: int) -> None:
+        if end > start and not _overlaps(start, end, taken):
+            taken.append((start, end))
+            found.append(Redaction(kind, start, end))
+
+    has_digit = _DIGIT.search(view) is not None
+    for kind, pattern, group in _RULES:
+        if not has_digit and kind not in _WITHOUT_DIGITS:
+            continue
+        for m in pattern.finditer(view):
+            start, end = m.span(group)
+            value = m.group(group)
+            if kind == "name" and not _plausible_name(value, m.group(1)):
+                continue
+            if kind == "address" and not _looks_like_address(value):
+                continue
+            accept(kind, start, end)
+    if _HAS_NUMBER_UNIT.search(view):
+        for m in _ADDRESS.finditer(view):
+            start, end = _trim_address_start(view, *m.span())
+            if _ADDRESS_UNIT.search(view, start, end):
+                accept("address", start, end)
+    for m in _LONG_DIGITS.finditer(view):
+        accept("order_number", *m.span())
+    return sorted(found, key=lambda r: r.start)
+
+
+def mask_personal_data(text: str) -> MaskResult:
+    """The text with each piece of personal data replaced by a placeholder such as `[电话]` or `[地址]`;
+    redaction offsets refer to the original `text`."""
+    redactions = _find(_view(text))
+    pieces, last = [], 0
+    for r in redactions:
+        pieces += [text[last:r.start], PLACEHOLDERS[r.type]]
+        last = r.end
+    pieces.append(text[last:])
+    return MaskResult("".join(pieces), redactions)
+
+
+def contains_personal_data(text: str) -> bool:
+    return bool(_find(_view(text)))
