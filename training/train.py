@@ -16,7 +16,7 @@ from training.progress import Progress
 
 @dataclass
 class TrainConfig:
-    sentiment_c: float = 4.0
+    sentiment_c: float = 2.0
     dispute_c: float = 8.0
     max_word_features: int = 200_000
     max_char_features: int = 200_000
