@@ -18,7 +18,7 @@ from model.tokens import tokenize_joined
 TEXT, TOKENS = 0, 1
 
 
-def build_vectorizer(*, max_words: int = 200_000, max_chars: int = 200_000, min_df: int = 2) -> ColumnTransformer:
+def build_vectorizer(*, max_words: int = 120_000, max_chars: int = 60_000, min_df: int = 2) -> ColumnTransformer:
     words = TfidfVectorizer(token_pattern=r"(?u)\S+", ngram_range=(1, 2), min_df=min_df,
                             max_features=max_words, sublinear_tf=True, dtype=np.float32)
     chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=min_df,

@@ -27,7 +27,7 @@ def analyse_many(classifier: ReviewClassifier, reviews: Sequence[str], settings:
     out = []
     for review, prediction, rating, n in zip(reviews, predictions, ratings, counts):
         draft = draft_reply(review, prediction, settings, rating=rating, alternatives=n)
-        out.append(Analysis(prediction, draft, check_reply(review, draft.text, settings, prediction)))
+        out.append(Analysis(prediction, draft, check_reply(review, draft.text, settings, prediction, rating=rating)))
     return out
 
 

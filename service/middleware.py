@@ -26,6 +26,21 @@ class _TooLarge(Exception):
     pass
 
 
+DRAIN_LIMIT = 64 * 1024 * 1024
+
+
+async def _drain(receive) -> None:
+    """Read and drop an oversize body (up to DRAIN_LIMIT) so the client sees our 413, not a reset connection."""
+    seen = 0
+    while seen <= DRAIN_LIMIT:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        seen += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
+
+
 class RequestGuard:
     """413 for bodies over `max_body_bytes` (declared or streamed); 415 for non-JSON posts to the API."""
 
@@ -39,6 +54,7 @@ class RequestGuard:
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+            await _drain(receive)
             return await _send_error(send, 413, f"request body over {self.max_body_bytes:,} bytes; send fewer or shorter items")
         if scope["path"].startswith(("/v1/", "/admin/")):
             ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
@@ -65,6 +81,7 @@ class RequestGuard:
             await self.app(scope, guarded_receive, tracking_send)
         except _TooLarge:
             if not started:
+                await _drain(receive)
                 await _send_error(send, 413, f"request body over {self.max_body_bytes:,} bytes")
 
 

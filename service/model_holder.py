@@ -7,6 +7,8 @@ is refused and the old model keeps serving.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import gc
 import logging
 from pathlib import Path
 
@@ -14,6 +16,15 @@ from model import artifact
 from model.errors import ModelFileError
 
 log = logging.getLogger("review_reply.model")
+
+
+def _return_freed_memory() -> None:
+    """Loading leaves tens of MB of freed buffers in glibc's heap; hand them back so each worker stays small."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
 
 class ModelHolder:
@@ -28,6 +39,7 @@ class ModelHolder:
         loaded = artifact.load(directory=self.model_dir)
         loaded.classifier.predict(["预热一下分词和特征"])  # warm jieba and the vectorizer before serving
         self.current = loaded
+        _return_freed_memory()
         return loaded
 
     def _load_if_changed(self) -> str | None:
@@ -42,6 +54,7 @@ class ModelHolder:
             raise
         loaded.classifier.predict(["预热一下分词和特征"])
         self.current = loaded
+        _return_freed_memory()
         return version
 
     async def reload(self) -> dict:

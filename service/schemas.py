@@ -58,6 +58,7 @@ class BatchIn(_In):
 
 class CheckIn(ReviewIn):
     reply: Annotated[str, Field(max_length=MAX_REPLY_CHARS)]
+    rating: Rating = None
     settings: ShopOverrides = None
 
     @field_validator("reply")

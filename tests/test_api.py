@@ -44,6 +44,14 @@ def test_draft_for_a_logistics_complaint(client):
     assert body["model_version"] == client.get("/v1/model").json()["version"]
 
 
+@pytest.mark.parametrize("review,rating", [("质量太差了，用两天就坏了", 5), ("很好，很满意", 1), ("还行吧", 3)])
+def test_rating_that_disagrees_with_the_words_still_gives_a_clean_draft(client, review, rating):
+    body = client.post("/v1/drafts", json={"review": review, "rating": rating}).json()
+    assert body["checks"] == {"passed": True, "violations": []}
+    again = client.post("/v1/checks", json={"review": review, "reply": body["draft"], "rating": rating}).json()
+    assert again["passed"] is True
+
+
 def test_alternatives_are_distinct(client):
     body = client.post("/v1/drafts", json={"review": "衣服质量很差，洗一次就掉色", "alternatives": 4}).json()
     texts = [body["draft"], *body["alternatives"]]
@@ -150,6 +158,15 @@ def test_odd_but_valid_reviews_get_an_answer(client, review):
 def test_server_keeps_serving_after_bad_input(client):
     client.post("/v1/drafts", content=b"{", headers={"Content-Type": "application/json"})
     assert client.post("/v1/classify", json={"review": "好"}).status_code == 200
+
+
+def test_access_log_carries_no_review_text(client, caplog):
+    caplog.set_level("INFO", logger="review_reply.access")
+    client.post("/v1/drafts", json={"review": "收件人李四 13900001111 物流太慢"})
+    lines = [r.getMessage() for r in caplog.records if r.name == "review_reply.access"]
+    assert lines and json.loads(lines[-1])["path"] == "/v1/drafts" and json.loads(lines[-1])["status"] == 200
+    assert "ms" in json.loads(lines[-1])
+    assert not any("13900001111" in line or "李四" in line or "物流" in line for line in lines)
 
 
 def test_feedback_is_stored_masked(client, tmp_path):

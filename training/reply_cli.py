@@ -74,15 +74,16 @@ def draft(review, rating, alternatives, as_json, model_dir, shop_settings):
 @click.command()
 @click.option("--review", required=True, help="The review ('-' reads it from stdin).")
 @click.option("--reply", required=True, help="The reply to check.")
+@click.option("--rating", type=click.IntRange(1, 5), default=None, help="Star rating, if known.")
 @with_common
-def check(review, reply, model_dir, shop_settings):
+def check(review, reply, rating, model_dir, shop_settings):
     """Which reply rules (R1–R14) REPLY breaks for REVIEW; exit code 1 when any."""
     from training.cli import load_model
     from model.checking import check_reply
     review = _text(review, "review")
     reply = _text(reply, "reply")
     loaded = load_model(model_dir, None)
-    violations = check_reply(review, reply, _shop(shop_settings), loaded.classifier.predict_one(review))
+    violations = check_reply(review, reply, _shop(shop_settings), loaded.classifier.predict_one(review), rating=rating)
     for v in violations:
         click.echo(f"{v.rule}\t{v.message}")
     if not violations:

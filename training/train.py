@@ -18,8 +18,8 @@ from training.progress import Progress
 class TrainConfig:
     sentiment_c: float = 2.0
     dispute_c: float = 8.0
-    max_word_features: int = 200_000
-    max_char_features: int = 200_000
+    max_word_features: int = 120_000
+    max_char_features: int = 60_000
     min_df: int = 2
 
     def as_dict(self) -> dict:

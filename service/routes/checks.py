@@ -15,5 +15,5 @@ async def check(body: CheckIn, model: ModelDep, shop: ShopDep) -> dict:
     """Check a reply against rules R1–R14 for this review (the review is classified to know what it needs)."""
     settings = shop.merged(body.settings) if body.settings else shop
     prediction = model.classifier.predict_one(body.review)
-    violations = check_reply(body.review, body.reply, settings, prediction)
+    violations = check_reply(body.review, body.reply, settings, prediction, rating=body.rating)
     return {"passed": not violations, "violations": [{"rule": v.rule, "message": v.message} for v in violations]}
