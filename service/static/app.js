@@ -64,6 +64,7 @@
     if (status === 413) return "内容太长，请缩短后再试";
     if (status === 422 || status === 400) return "提交的内容有误";
     if (status === 429) return "请求太频繁，请稍等片刻再试";
+    if (status === 503) return "服务正在启动或暂不可用，请稍后重试";
     if (status >= 500) return "服务暂时出错，请稍后重试";
     return `请求失败（HTTP ${status}）`;
   }
@@ -83,11 +84,11 @@
     try { data = await response.json(); } catch { data = null; }
     if (!response.ok) {
       const detail = data && data.error ? data.error : {};
+      const fields = Array.isArray(detail.fields) ? detail.fields : [];
       const summary = summaryForStatus(response.status);
-      const message = detail.message ? `${summary}：${detail.message}` : summary;
-      throw new ApiError(message, {
-        status: response.status, code: detail.code || "", fields: Array.isArray(detail.fields) ? detail.fields : [],
-      });
+      // With field errors the message only repeats the first one, so the list below says it all.
+      const message = detail.message && !fields.length ? `${summary}：${detail.message}` : summary;
+      throw new ApiError(message, { status: response.status, code: detail.code || "", fields });
     }
     if (data === null) throw new ApiError("服务返回了无法识别的内容，请稍后重试");
     return data;
@@ -105,7 +106,8 @@
       const list = document.createElement("ul");
       for (const field of apiError.fields) {
         const item = document.createElement("li");
-        const name = FIELD_NAMES[field.field] || field.field || "";
+        const path = String(field.field || "");
+        const name = FIELD_NAMES[path] || FIELD_NAMES[path.split(".")[0]] || path;
         item.textContent = name ? `${name}：${field.message}` : String(field.message || "");
         list.append(item);
       }
@@ -287,7 +289,14 @@
     el.checksState.textContent = text;
   }
 
+  /** Grow the editor with its text so the whole reply is visible while editing (no inner scrollbar). */
+  function fitEditor() {
+    el.editor.style.height = "auto";
+    el.editor.style.height = `${el.editor.scrollHeight + 2}px`;
+  }
+
   function updateCount() {
+    fitEditor();
     const chars = el.editor.value.replace(/\s/g, "").length;
     el.count.textContent = `共 ${chars} 字`;
   }
@@ -320,6 +329,7 @@
     el.modelVersion.textContent = state.modelVersion ? `模型版本：${state.modelVersion}` : "";
     resetCopyButton();
     el.result.hidden = false;
+    fitEditor();  // only measurable once visible
   }
 
   // ---------- actions ----------
@@ -487,6 +497,7 @@
       scheduleCheck();
     });
     el.copy.addEventListener("click", copyReply);
+    window.addEventListener("resize", () => { if (!el.result.hidden) fitEditor(); });
     el.feedbackForm.addEventListener("submit", sendFeedback);
     setupApiKey();
     window.addEventListener("unhandledrejection", (event) => showError(event.reason));
