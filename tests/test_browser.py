@@ -163,10 +163,12 @@ def test_draft_shows_labels_and_a_reply_that_passes_its_checks(page) -> None:
 
 
 def test_editing_the_draft_rechecks_live_and_copy_puts_it_on_the_clipboard(page) -> None:
+    page.get_by_test_id("rating").get_by_text("2 星").click()
     _submit_review(page)
     original = _editor_text(page)
-    check_requests: list[str] = []
-    page.on("request", lambda req: check_requests.append(req.url) if req.url.endswith("/v1/checks") else None)
+    check_requests: list[dict] = []
+    page.on("request", lambda req: check_requests.append(json.loads(req.post_data or "{}"))
+            if req.url.endswith("/v1/checks") else None)
 
     editor = page.get_by_test_id("draft-editor")
     editor.fill("")
@@ -178,6 +180,7 @@ def test_editing_the_draft_rechecks_live_and_copy_puts_it_on_the_clipboard(page)
     rules = {violations.nth(i).get_attribute("data-rule") for i in range(violations.count())}
     assert rules & {"R3", "R4"}, rules
     assert len(check_requests) <= 2, f"typing was not debounced: {len(check_requests)} check requests"
+    assert check_requests[-1] == {"review": COMPLAINT, "reply": RUDE_REPLY, "rating": 2}
 
     page.get_by_test_id("alternative").first.click()
     assert _editor_text(page) == original
@@ -305,3 +308,19 @@ def test_page_asks_for_the_api_key_when_the_server_requires_one(
         assert len(_editor_text(keyed_page)) > 20
         context.close()
     assert console_errors == [], console_errors
+
+
+def test_copy_falls_back_to_select_and_copy_without_the_clipboard_api(page) -> None:
+    _submit_review(page)
+    page.evaluate("""() => {
+        Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true });
+        window.copyCommands = [];
+        const original = document.execCommand.bind(document);
+        document.execCommand = (name, ...rest) => { window.copyCommands.push(name); return original(name, ...rest); };
+    }""")
+    page.get_by_test_id("copy").click()
+    page.wait_for_function("document.querySelector('#copy-btn').textContent === '已复制'")
+    assert page.evaluate("window.copyCommands") == ["copy"]
+    selected = page.evaluate("(() => { const e = document.querySelector('#draft-editor');"
+                             " return e.value.slice(e.selectionStart, e.selectionEnd); })()")
+    assert selected == _editor_text(page)

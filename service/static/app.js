@@ -35,7 +35,7 @@
   };
 
   /** What the current draft belongs to: checks and feedback must refer to the review that was submitted. */
-  const state = { review: "", modelVersion: null, checkTimer: null, checkController: null, checkSeq: 0 };
+  const state = { review: "", rating: null, modelVersion: null, checkTimer: null, checkController: null, checkSeq: 0 };
 
   // ---------- API ----------
 
@@ -314,8 +314,9 @@
     el.feedback.open = false;
   }
 
-  function renderResult(review, data) {
+  function renderResult(review, rating, data) {
     state.review = review;
+    state.rating = rating;
     state.modelVersion = data.model_version || null;
     renderSentiment(data.sentiment);
     renderDisputes(data);
@@ -358,7 +359,7 @@
     try {
       const data = await postJson("/v1/drafts", body);
       clearError();
-      renderResult(review, data);
+      renderResult(review, rating, data);
       announce("回复草稿已生成");
       if (el.result.getBoundingClientRect().top > window.innerHeight) {
         el.result.scrollIntoView({ behavior: "smooth", block: "start" });
@@ -398,7 +399,9 @@
     const controller = new AbortController();
     state.checkController = controller;
     try {
-      const checks = await postJson("/v1/checks", { review: state.review, reply }, { signal: controller.signal });
+      const body = { review: state.review, reply };
+      if (state.rating) body.rating = state.rating;  // a low rating turns praise into a complaint to answer
+      const checks = await postJson("/v1/checks", body, { signal: controller.signal });
       if (seq === state.checkSeq) renderChecks(checks);
     } catch (err) {
       if (err && err.name === "AbortError") return;
