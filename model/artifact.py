@@ -1,16 +1,13 @@
 """Model files: one versioned joblib file per model, a JSON manifest beside it, and an ACTIVE pointer.
 
-joblib runs pickle, so only files whose sha256 matches their manifest are opened. Every write goes to a
-temporary file that is fsynced and renamed into place, so a crash at any moment leaves the previous file
-(and the previous ACTIVE pointer) intact and loadable.
+joblib runs pickle, so only files whose sha256 matches their manifest are opened. Every write goes through
+`model.atomic`, so a crash at any moment leaves the previous file (and the previous ACTIVE pointer) intact.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +15,7 @@ from pathlib import Path
 import joblib
 import sklearn
 
+from model.atomic import atomic_write_bytes, atomic_writer
 from model.classifier import ReviewClassifier
 from model.errors import ModelFileError
 from model.paths import ARTIFACT_DIR
@@ -43,32 +41,6 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write-then-rename: readers see the old file or the new one, never half of one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def new_version() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
 
@@ -77,21 +49,10 @@ def save(classifier: ReviewClassifier, *, version: str, directory: Path = ARTIFA
     """Write the model file, then its manifest (version, time, sha256, size, metadata). Returns the manifest."""
     if not _VERSION.match(version):
         raise ValueError(f"version {version!r}: use letters, digits, '.', '_' or '-' (at most 64)")
-    directory = Path(directory)
     target = model_path(version, directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        joblib.dump({"format": FORMAT, "state": classifier.to_state()}, tmp, compress=("zlib", 3))
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a model file is meant to be read by the service user
-        digest, size = sha256_of(Path(tmp)), os.path.getsize(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(target) as fh:
+        joblib.dump({"format": FORMAT, "state": classifier.to_state()}, fh, compress=("zlib", 3))
+    digest, size = sha256_of(target), target.stat().st_size
     manifest = {
         "format": FORMAT,
         "version": version,

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,6 +17,7 @@ from typing import Any
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, event, func, insert, select
 from sqlalchemy.engine import URL, Engine, make_url
 
+from model.atomic import atomic_writer
 from model.errors import EmptyReviewError
 from model.labels import DISPUTE_TYPES, SENTIMENTS
 from model.privacy import mask_personal_data
@@ -158,25 +157,14 @@ class FeedbackStore:
 
         Rows with no label at all are left out; `count(labelled=False)` says how many.
         """
-        out = Path(out_path)
-        out.parent.mkdir(parents=True, exist_ok=True)
         written = skipped = 0
-        fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                for row in self.iter_rows():
-                    if not row.is_labelled:
-                        skipped += 1
-                        continue
-                    fh.write(json.dumps(row.training_record(), ensure_ascii=False) + "\n")
-                    written += 1
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp_name, out)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
-        _fsync_dir(out.parent)
+        with atomic_writer(out_path, "w", encoding="utf-8") as fh:
+            for row in self.iter_rows():
+                if not row.is_labelled:
+                    skipped += 1
+                    continue
+                fh.write(json.dumps(row.training_record(), ensure_ascii=False) + "\n")
+                written += 1
         log.info("feedback export: %d labelled rows written, %d without any label left out", written, skipped)
         return written
 
@@ -188,17 +176,3 @@ class FeedbackStore:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); harmless where directories cannot be opened."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

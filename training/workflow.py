@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from model import artifact
+from model.atomic import atomic_write_bytes
 from model.errors import ModelFileError
 from model.paths import DATA_DIR
 from model.privacy import mask_personal_data
@@ -138,7 +139,7 @@ def run(*, datasets_dir: Path | None, exports: LabelledSet | None = None, model_
     }
     with progress.step(f"saving model {version} to {model_dir}"):
         manifest = artifact.save(classifier, version=version, directory=model_dir, metadata=metadata)
-        artifact.atomic_write_bytes(Path(model_dir) / f"review-reply-{version}.md", model_card(manifest, report).encode())
+        atomic_write_bytes(Path(model_dir) / f"review-reply-{version}.md", model_card(manifest, report).encode())
     paths = write_report(report, report_dir, stem=f"evaluation-{version}") if report_dir else None
     activated = False
     if activate and (verdict["passed"] or force):
