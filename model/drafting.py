@@ -39,7 +39,7 @@ class Draft:
     text: str
     alternatives: list[str]
     """The other distinct drafts (so `alternatives=3` gives `text` plus two here)."""
-    redactions: list[Redaction]
+    redactions: tuple[Redaction, ...]
     """Personal data found in the review (offsets into it); none of it appears in any draft."""
     script: Script
     kind: ReplyKind

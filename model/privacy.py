@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from model.text import to_simplified
 
@@ -28,7 +29,7 @@ class Redaction:
 @dataclass(frozen=True)
 class MaskResult:
     text: str
-    redactions: list[Redaction]
+    redactions: tuple[Redaction, ...]
 
     @property
     def types(self) -> set[str]:
@@ -172,6 +173,7 @@ def _find(view: str) -> list[Redaction]:
     return sorted(found, key=lambda r: r.start)
 
 
+@lru_cache(maxsize=2048)
 def mask_personal_data(text: str) -> MaskResult:
     """The text with each piece of personal data replaced by a placeholder such as `[电话]` or `[地址]`;
     redaction offsets refer to the original `text`."""
@@ -181,7 +183,7 @@ def mask_personal_data(text: str) -> MaskResult:
         pieces += [text[last:r.start], PLACEHOLDERS[r.type]]
         last = r.end
     pieces.append(text[last:])
-    return MaskResult("".join(pieces), redactions)
+    return MaskResult("".join(pieces), tuple(redactions))
 
 
 def contains_personal_data(text: str) -> bool:

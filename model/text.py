@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 import opencc
@@ -24,6 +25,10 @@ _INVISIBLE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u
 _SPACES = re.compile(r"\s+")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
+MEMO = 2048
+"""One request reads the same review several times (classify, mask, draft, check): compute each form once."""
+
+
 _converters: dict[str, opencc.OpenCC] = {}
 _lock = threading.Lock()
 
@@ -35,6 +40,7 @@ def _converter(config: str) -> opencc.OpenCC:
         return _converters[config]
 
 
+@lru_cache(maxsize=MEMO)
 def clean(text: str) -> str:
     """NFKC (full-width -> half-width), invisible characters removed, whitespace folded, length capped."""
     text = unicodedata.normalize("NFKC", text[: MAX_REVIEW_CHARS * 2])
@@ -51,6 +57,7 @@ def to_traditional(text: str) -> str:
     return _converter("s2t").convert(text)
 
 
+@lru_cache(maxsize=MEMO)
 def normalise(text: str) -> str:
     """The canonical form features are computed on: cleaned, Simplified, lower-case Latin."""
     return to_simplified(clean(text)).lower()
@@ -60,6 +67,7 @@ def han_count(text: str) -> int:
     return len(_HAN.findall(text))
 
 
+@lru_cache(maxsize=MEMO)
 def detect_script(text: str) -> Script:
     """Traditional when converting to Simplified changes a noticeable share of the Han characters."""
     han = _HAN.findall(text)
