@@ -58,6 +58,20 @@ def start(workers: int) -> tuple[subprocess.Popen, str, float]:
     return proc, base, time.perf_counter() - t0
 
 
+def batch_rate(base: str, chunks: list[list[str]], clients: int) -> float:
+    """Reviews per second over all chunks, sent by `clients` threads at once (one per worker keeps all busy)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def send(chunk: list[str]) -> int:
+        status, _ = post(base, "/v1/drafts/batch", {"items": [{"id": j, "review": x} for j, x in enumerate(chunk)]})
+        return len(chunk) if status == 200 else 0
+
+    t = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        done = sum(pool.map(send, chunks))
+    return done / (time.perf_counter() - t)
+
+
 def rss_mb(proc: subprocess.Popen) -> list[int]:
     out = subprocess.run(f"ps -o rss= --ppid {proc.pid}; ps -o rss= -p {proc.pid}", shell=True,
                          capture_output=True, text=True).stdout.split()
@@ -89,12 +103,10 @@ def main() -> None:
         shutil.rmtree(folder)
         keep = [l.strip() for l in out.splitlines() if re.search(r"Requests/sec|Latency|50%|90%|99%|Non-2xx|Socket errors|requests in", l)]
         print(f"/v1/drafts, {args.connections} connections, {args.seconds}s (wrk):\n  " + "\n  ".join(keep))
-        t = time.perf_counter()
-        done = 0
-        for i in range(3000, 6000, 500):
-            status, _ = post(base, "/v1/drafts/batch", {"items": [{"id": j, "review": x} for j, x in enumerate(texts[i:i + 500])]})
-            done += 500 if status == 200 else 0
-        print(f"/v1/drafts/batch (500 per request, one client): {done / (time.perf_counter() - t):,.0f} reviews/s")
+        chunks = [texts[i:i + 500] for i in range(3000, 6000, 500)]
+        for clients in (1, args.workers):
+            print(f"/v1/drafts/batch (500 per request, {clients} client(s) at once): "
+                  f"{batch_rate(base, chunks, clients):,.0f} reviews/s")
         print(f"resident memory per process (MB): {rss_mb(proc)}")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

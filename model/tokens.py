@@ -39,7 +39,7 @@ _BLOCKS = jieba.re_han_default
 """jieba's own first split (runs of Han/alnum vs the rest); each piece is segmented independently by jieba."""
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=20_000)
 def _cut_block(block: str) -> tuple[str, ...]:
     return tuple(w for w in tokenizer().lcut(block, HMM=False) if not w.isspace())
 

@@ -19,7 +19,7 @@ from service.config import ServiceSettings, get_settings
 from service.deps import require_api_key
 from service.feedback import FeedbackStore
 from service.middleware import AccessLog, RequestGuard
-from service.model_holder import ModelHolder
+from service.model_holder import ModelHolder, limit_malloc_arenas
 from service.routes import admin, checks, classify, drafts, feedback, health, models
 
 STATIC = Path(__file__).parent / "static"
@@ -28,6 +28,7 @@ log = logging.getLogger("review_reply")
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    limit_malloc_arenas()
     holder = ModelHolder(settings.model_dir)
 
     @asynccontextmanager

@@ -18,6 +18,15 @@ from model.errors import ModelFileError
 log = logging.getLogger("review_reply.model")
 
 
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives each thread that allocates its own 64 MB arena; the batch route's thread pool then grows
+    a worker by tens of MB it never gives back. Two arenas are plenty for one event loop plus a pool."""
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-8, arenas)  # -8 is M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
 def _return_freed_memory() -> None:
     """Loading leaves tens of MB of freed buffers in glibc's heap; hand them back so each worker stays small."""
     gc.collect()
