@@ -13,7 +13,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import joblib
-import sklearn
 
 from model.atomic import atomic_write_bytes, atomic_writer
 from model.classifier import ReviewClassifier
@@ -21,7 +20,8 @@ from model.errors import ModelFileError
 from model.paths import ARTIFACT_DIR
 
 ACTIVE_FILE = "ACTIVE"
-FORMAT = "review-reply-model/1"
+FORMAT = "review-reply-model/2"
+"""Bumped whenever the file layout changes; a file of another format is refused, not half-read."""
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 
 
@@ -49,6 +49,7 @@ def save(classifier: ReviewClassifier, *, version: str, directory: Path = ARTIFA
     """Write the model file, then its manifest (version, time, sha256, size, metadata). Returns the manifest."""
     if not _VERSION.match(version):
         raise ValueError(f"version {version!r}: use letters, digits, '.', '_' or '-' (at most 64)")
+    import sklearn  # the training side only: serving never imports scikit-learn (see model/scoring.py)
     target = model_path(version, directory)
     with atomic_writer(target) as fh:
         joblib.dump({"format": FORMAT, "state": classifier.to_state()}, fh, compress=("zlib", 3))

@@ -6,18 +6,17 @@ Text with little or no Chinese gets scores pulled towards 0.5, because the model
 """
 from __future__ import annotations
 
-import copy
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from model.errors import EmptyReviewError
-from model.features import feature_rows
-from model.scoring import LinearScorer
-from model.tokens import tokenize
 from model.labels import DISPUTE_TYPES, DisputeScore, Prediction
+from model.scoring import LinearScorer
 from model.text import clean, han_count, normalise
+from model.tokens import tokenize
 
 FULL_CONFIDENCE_HAN = 4
 """Han characters a review needs before we trust the models fully (English or emoji-only text has none)."""
@@ -31,13 +30,22 @@ def rescale(p: np.ndarray, threshold: float) -> np.ndarray:
 
 @dataclass
 class ReviewClassifier:
-    """Holds stock scikit-learn parts only (see `to_state`), so the saved file carries no code of ours."""
+    """The fitted numbers that score reviews, the thresholds, and the sklearn pipeline they came from.
 
-    vectorizer: object
-    sentiment_model: object
-    dispute_models: dict[str, object]
+    `pipeline` is the pickled scikit-learn pipeline (vectorizer + four models) as trained: kept in the
+    model file for reference and for checking `scorer` against it, and unpickled only when asked for.
+    """
+
+    scorer: LinearScorer
     sentiment_threshold: float
     dispute_thresholds: dict[str, float]
+    pipeline: bytes
+
+    @classmethod
+    def from_sklearn(cls, vectorizer, sentiment_model, dispute_models: dict) -> "ReviewClassifier":
+        models = [sentiment_model, *(dispute_models[k] for k in DISPUTE_TYPES)]
+        return cls(LinearScorer.from_sklearn(vectorizer, models), 0.5, {k: 0.5 for k in DISPUTE_TYPES},
+                   pickle.dumps({"vectorizer": vectorizer, "models": models}, protocol=5))
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """Classify a batch; raises EmptyReviewError naming the first empty text's position."""
@@ -47,7 +55,7 @@ class ReviewClassifier:
                 raise EmptyReviewError(f"review #{i} is empty (nothing left after removing whitespace and control characters)")
         if not cleaned:
             return []
-        probabilities = self._probabilities([normalise(t) for t in cleaned])
+        probabilities = self.probabilities([normalise(t) for t in cleaned])
         positive = rescale(probabilities[:, 0], self.sentiment_threshold)
         disputes = {kind: rescale(probabilities[:, j + 1], self.dispute_thresholds[kind])
                     for j, kind in enumerate(DISPUTE_TYPES)}
@@ -56,23 +64,19 @@ class ReviewClassifier:
         return [self._prediction(positive[i], {k: float(v[i] * trust[i]) for k, v in disputes.items()})
                 for i in range(len(cleaned))]
 
-    def _probabilities(self, normalised: list[str]) -> np.ndarray:
-        """(n, 4): P(positive), then P(dispute) for each type in DISPUTE_TYPES order."""
-        return self._scorer().probabilities_many(normalised, [" ".join(tokenize(t)) for t in normalised])
-
-    def pipeline_probabilities(self, normalised: list[str]) -> np.ndarray:
-        """The same numbers through the stock sklearn pipeline (slow per review; the reference for tests)."""
-        features = self.vectorizer.transform(feature_rows(normalised))
-        models = [self.sentiment_model, *(self.dispute_models[k] for k in DISPUTE_TYPES)]
-        return np.column_stack([m.predict_proba(features)[:, 1] for m in models])
-
-    def _scorer(self) -> LinearScorer:
-        if self.__dict__.get("_fast") is None:
-            self._fast = LinearScorer(self.vectorizer, [self.sentiment_model, *(self.dispute_models[k] for k in DISPUTE_TYPES)])
-        return self._fast
-
     def predict_one(self, text: str) -> Prediction:
         return self.predict([text])[0]
+
+    def probabilities(self, normalised: Sequence[str]) -> np.ndarray:
+        """(n, 4) raw model probabilities: P(positive), then P(dispute) for each type in DISPUTE_TYPES order."""
+        return self.scorer.probabilities_many([(t, " ".join(tokenize(t))) for t in normalised])
+
+    def pipeline_probabilities(self, normalised: Sequence[str]) -> np.ndarray:
+        """The same numbers through the stored sklearn pipeline (imports sklearn; the reference for tests)."""
+        from model.features import feature_rows
+        parts = pickle.loads(self.pipeline)
+        features = parts["vectorizer"].transform(feature_rows(list(normalised)))
+        return np.column_stack([m.predict_proba(features)[:, 1] for m in parts["models"]])
 
     @staticmethod
     def _prediction(positive: float, dispute_scores: dict[str, float]) -> Prediction:
@@ -88,32 +92,11 @@ class ReviewClassifier:
         )
 
     def to_state(self) -> dict:
-        """Plain data for the model file; vocabularies as arrays (joblib unpickles a big dict 8x slower)."""
-        return {
-            "vectorizer": _without_vocabularies(self.vectorizer),
-            "vocabularies": {name: np.array(sorted(vec.vocabulary_, key=vec.vocabulary_.get))
-                             for name, vec, _ in self.vectorizer.transformers_},
-            "sentiment_model": self.sentiment_model,
-            "dispute_models": dict(self.dispute_models),
-            "sentiment_threshold": float(self.sentiment_threshold),
-            "dispute_thresholds": {k: float(v) for k, v in self.dispute_thresholds.items()},
-        }
+        return {"scorer": self.scorer.to_state(), "sentiment_threshold": float(self.sentiment_threshold),
+                "dispute_thresholds": {k: float(v) for k, v in self.dispute_thresholds.items()},
+                "pipeline": self.pipeline}
 
     @classmethod
     def from_state(cls, state: dict) -> "ReviewClassifier":
-        state = dict(state)
-        vocabularies = state.pop("vocabularies")
-        for name, vec, _ in state["vectorizer"].transformers_:
-            vec.vocabulary_ = {term: i for i, term in enumerate(vocabularies[name].tolist())}
-        return cls(**state)
-
-
-def _without_vocabularies(vectorizer):
-    """A shallow copy of the fitted ColumnTransformer whose vectorizers carry no vocabulary_."""
-    packed = copy.copy(vectorizer)
-    packed.transformers_ = []
-    for name, vec, column in vectorizer.transformers_:
-        vec = copy.copy(vec)
-        del vec.vocabulary_
-        packed.transformers_.append((name, vec, column))
-    return packed
+        return cls(LinearScorer.from_state(state["scorer"]), state["sentiment_threshold"],
+                   dict(state["dispute_thresholds"]), state["pipeline"])

@@ -44,9 +44,9 @@ def test_batch_keeps_order_and_matches_single(shipped_model):
 def test_fast_scoring_matches_the_sklearn_pipeline(shipped_model):
     c = shipped_model.classifier
     texts = [normalise(t) for t in ["质量很差", "物流很快，客服很耐心", "房间很吵，前台态度冷淡", "Great!", "好评" * 30]]
-    np.testing.assert_allclose(c._probabilities(texts), c.pipeline_probabilities(texts), atol=1e-5)
+    np.testing.assert_allclose(c.probabilities(texts), c.pipeline_probabilities(texts), atol=1e-5)
     many = texts * 5  # past the batch threshold: the vectorised path
-    np.testing.assert_allclose(c._probabilities(many), c.pipeline_probabilities(many), atol=1e-5)
+    np.testing.assert_allclose(c.probabilities(many), c.pipeline_probabilities(many), atol=1e-5)
 
 
 def test_traditional_review_gets_the_same_labels(shipped_model):

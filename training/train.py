@@ -83,21 +83,19 @@ def fit(train_sentiment: LabelledSet, train_disputes: LabelledSet, valid_sentime
                 raise ValueError(f"dispute data has no reviews {'with' if d_y[:, j].max() == 0 else 'without'} '{kind}'")
             dispute_models[kind] = LogisticRegression(C=config.dispute_c, max_iter=3000,
                                                       class_weight="balanced").fit(d_x, d_y[:, j])
-    classifier = ReviewClassifier(vectorizer, sentiment_model, dispute_models, 0.5, {k: 0.5 for k in DISPUTE_TYPES})
+    classifier = ReviewClassifier.from_sklearn(vectorizer, sentiment_model, dispute_models)
     with progress.step("choosing thresholds on the validation split"):
         choose_thresholds(classifier, valid_sentiment, valid_disputes)
     return classifier
 
 
 def choose_thresholds(classifier: ReviewClassifier, valid_sentiment: LabelledSet, valid_disputes: LabelledSet) -> None:
-    vec = classifier.vectorizer
     if len(valid_sentiment):
-        x = vec.transform(feature_rows([normalise(t) for t in valid_sentiment.texts]))
+        p = classifier.probabilities([normalise(t) for t in valid_sentiment.texts])
         y = np.array([s == "positive" for s in valid_sentiment.sentiments], dtype=int)
-        classifier.sentiment_threshold = best_threshold(y, classifier.sentiment_model.predict_proba(x)[:, 1], metric="accuracy")
+        classifier.sentiment_threshold = best_threshold(y, p[:, 0], metric="accuracy")
     if len(valid_disputes):
-        x = vec.transform(feature_rows([normalise(t) for t in valid_disputes.texts]))
+        p = classifier.probabilities([normalise(t) for t in valid_disputes.texts])
         y = dispute_matrix(valid_disputes)
         for j, kind in enumerate(DISPUTE_TYPES):
-            p = classifier.dispute_models[kind].predict_proba(x)[:, 1]
-            classifier.dispute_thresholds[kind] = best_threshold(y[:, j], p, metric="f1")
+            classifier.dispute_thresholds[kind] = best_threshold(y[:, j], p[:, j + 1], metric="f1")
