@@ -44,4 +44,5 @@ class Prediction:
             "sentiment": {"label": self.sentiment, "score": round(self.sentiment_score, 4)},
             "disputes": [{"type": d.type, "score": round(d.score, 4)} for d in self.disputes],
             "primary_dispute": self.primary_dispute,
+            "dispute_scores": {k: round(v, 4) for k, v in self.dispute_scores.items()},
         }

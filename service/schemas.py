@@ -88,6 +88,8 @@ class ClassifyOut(BaseModel):
     sentiment: SentimentOut
     disputes: list[DisputeOut]
     primary_dispute: DisputeName | None
+    dispute_scores: dict[DisputeName, float] = Field(
+        description="All three types' scores, assigned or not (>= 0.5 means assigned, as in `disputes`).")
     model_version: str
 
 

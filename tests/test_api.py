@@ -39,6 +39,8 @@ def test_draft_for_a_logistics_complaint(client):
     assert body["sentiment"]["label"] == "negative" and 0.5 <= body["sentiment"]["score"] <= 1
     assert body["primary_dispute"] == "logistics"
     assert all({"type", "score"} == set(d) for d in body["disputes"])
+    assert set(body["dispute_scores"]) == {"product", "logistics", "service"}
+    assert {d["type"] for d in body["disputes"]} == {k for k, v in body["dispute_scores"].items() if v >= 0.5}
     assert body["checks"] == {"passed": True, "violations": []}
     assert len(body["draft"]) >= 80 and body["alternatives"] == []
     assert body["model_version"] == client.get("/v1/model").json()["version"]
