@@ -13,6 +13,8 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
+from operator import is_not
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,6 +24,7 @@ BATCH_FROM = 16
 
 _WHITE_SPACES = re.compile(r"\s\s+")
 _TOKEN = re.compile(r"(?u)\S+")
+_known = partial(is_not, None)  # vocabulary.get gives None for an n-gram the model never saw (0 is a real index)
 
 
 @dataclass
@@ -45,15 +48,11 @@ class Block:
         return [" ".join(tokens[i:i + n]) for n in range(low, min(high, len(tokens)) + 1)
                 for i in range(len(tokens) - n + 1)]
 
-    def counts(self, text: str) -> tuple[list[int], list[float]]:
+    def counts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and sublinear term frequencies (1 + log count) of the known n-grams of one text."""
-        idx, tf = [], []
-        vocabulary = self.vocabulary
-        for term, count in Counter(self.ngrams(text)).items():
-            j = vocabulary.get(term)
-            if j is not None:
-                idx.append(j)
-                tf.append(1.0 + math.log(count))
+        found = Counter(filter(_known, map(self.vocabulary.get, self.ngrams(text))))
+        idx = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
+        tf = 1.0 + np.log(np.fromiter(found.values(), dtype=np.float64, count=len(found)))
         return idx, tf
 
 
@@ -99,10 +98,9 @@ class LinearScorer:
         """P(label) for each model, for one review given as its input columns (normalised text, tokens)."""
         logits = self.intercepts.copy()
         for block in self.blocks:
-            idx, tf = block.counts(columns[block.column])
-            if idx:
-                cols = np.array(idx)
-                v = np.array(tf) * block.idf[cols]
+            cols, tf = block.counts(columns[block.column])
+            if len(cols):
+                v = tf * block.idf[cols]
                 logits += (v / math.sqrt(float(v @ v))) @ self.weights[cols + block.offset]
         return 1.0 / (1.0 + np.exp(-logits))
 
@@ -112,15 +110,11 @@ class LinearScorer:
             return np.array([self.probabilities(r) for r in rows]).reshape(len(rows), -1)
         logits = np.tile(self.intercepts, (len(rows), 1))
         for block in self.blocks:
-            indptr, indices, data = [0], [], []
-            for row in rows:
-                idx, tf = block.counts(row[block.column])
-                indices.extend(idx)
-                data.extend(tf)
-                indptr.append(len(indices))
-            cols = np.array(indices, dtype=np.int64)
-            x = sp.csr_matrix((np.array(data) * block.idf[cols], cols, np.array(indptr)),
-                              shape=(len(rows), len(block.vocabulary)))
+            counted = [block.counts(row[block.column]) for row in rows]
+            cols = np.concatenate([c for c, _ in counted])
+            indptr = np.concatenate([[0], np.cumsum([len(c) for c, _ in counted])])
+            data = np.concatenate([tf for _, tf in counted]) * block.idf[cols]
+            x = sp.csr_matrix((data, cols, indptr), shape=(len(rows), len(block.vocabulary)))
             norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
             norms[norms == 0] = 1.0
             x = sp.diags(1.0 / norms) @ x
