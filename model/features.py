@@ -12,7 +12,6 @@ import numpy as np
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from model.text import normalise
 from model.tokens import tokenize_joined
 
 TEXT, TOKENS = 0, 1
@@ -32,10 +31,6 @@ def feature_rows(normalised_texts: Sequence[str]) -> np.ndarray:
     rows[:, TEXT] = list(normalised_texts)
     rows[:, TOKENS] = tokenize_joined(normalised_texts)
     return rows
-
-
-def feature_rows_from_raw(texts: Sequence[str]) -> np.ndarray:
-    return feature_rows([normalise(t) for t in texts])
 
 
 def slim(vectorizer: ColumnTransformer) -> ColumnTransformer:

@@ -32,10 +32,6 @@ class Prediction:
     dispute_scores: dict[str, float] = field(default_factory=dict)
 
     @property
-    def is_complaint(self) -> bool:
-        return self.sentiment == "negative" or bool(self.disputes)
-
-    @property
     def dispute_types(self) -> tuple[DisputeType, ...]:
         return tuple(d.type for d in self.disputes)
 

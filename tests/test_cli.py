@@ -108,3 +108,17 @@ def test_classify_with_a_broken_model_folder_is_a_clean_error(run, tmp_path):
     result = run("classify", "--model-dir", tmp_path, input="好\n")
     assert result.exit_code == 1
     assert "Error:" in result.output and "Traceback" not in result.output
+
+
+def test_models_lists_versions_and_rolls_back(run, tiny_model_dir, tmp_path):
+    import shutil
+    from model import artifact
+    models = shutil.copytree(tiny_model_dir, tmp_path / "m")
+    artifact.save(artifact.load(directory=models).classifier, version="tiny-2", directory=models)
+    artifact.activate("tiny-2", models)
+    listing = run("models", "--model-dir", models)
+    assert listing.exit_code == 0
+    assert "* tiny-2" in listing.output and "  tiny-1  sentiment" in listing.output
+    rolled = run("models", "--model-dir", models, "--activate", "tiny-1")
+    assert rolled.exit_code == 0 and "* tiny-1" in rolled.output
+    assert run("models", "--model-dir", models, "--activate", "nope").exit_code == 1

@@ -6,6 +6,7 @@ Quick start:
   review-reply draft "快递太慢了，包装也压坏了"   # labels and a reply draft
   review-reply serve                           # HTTP API and the agents' page on :8000
   review-reply train                           # rebuild the model from ../shared/datasets
+  review-reply models                          # versions and their scores; --activate V rolls back
 """
 from __future__ import annotations
 
@@ -141,6 +142,33 @@ def classify(source, fmt, text_field, model_dir, model_version):
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{done} labelled, {skipped} skipped", err=True)
+
+
+@main.command()
+@model_dir_option
+@click.option("--activate", "to_activate", default=None, metavar="VERSION",
+              help="Make VERSION the active model (e.g. to roll back); a running service follows within seconds.")
+def models(model_dir, to_activate):
+    """List the model versions with their held-out metrics, the active one marked."""
+    from model import artifact
+    from model.errors import ModelFileError
+    if to_activate:
+        try:
+            artifact.activate(to_activate, model_dir)
+        except ModelFileError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"active model: {to_activate}", err=True)
+    try:
+        active = artifact.active_version(model_dir)
+    except ModelFileError:
+        active = None
+    for version in artifact.versions(model_dir):
+        try:
+            h = artifact.read_manifest(version, model_dir).get("metrics", {}).get("headline", {})
+            figures = f"sentiment {h.get('sentiment_accuracy')}  disputes macro-F1 {h.get('dispute_macro_f1')}"
+        except ModelFileError as exc:
+            figures = f"unreadable manifest: {exc}"
+        click.echo(f"{'*' if version == active else ' '} {version}  {figures}")
 
 
 def _register_more() -> None:
