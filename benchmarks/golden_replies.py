@@ -142,6 +142,29 @@ def generate() -> list[dict]:
             reply = (f"非常抱歉！{settings.shop_name}会为您换货或维修，请通过{settings.contact_channel}联系我们，"
                      f"今后会加强质检，感谢反馈。{settings.sign_off}")
             out.append({"settings": s, "review": review, "shop_text": _violations(check_reply(review, reply, settings, pred))})
+    return out + generate_privacy()
+
+
+PRIVACY_PIECES = ["微信", "wx", "VX", "Wechat", "v信", "薇信", "qq", "QQ", "扣扣", "企鹅号", "电话", "TEL", "phone", "手机号",
+                  "座机", "联系方式", "@", "a.b", "example.com", "buyer.x@example.com", "@qq.com", "Ab9", "订单号", "单号", "快递单号", "运单号", "身份证", "收件人",
+                  "收货人：", "姓名", "地址：", "住址", "北京市", "朝阳区", "建国路", "88号", "3栋", "502室", "一楼", "二单元",
+                  "sf", "JD", "YT", "EA", "CN", "1", "13", "138", "0013", "8000", "0755", "62345678", "110101", "19900307",
+                  "1234", "123X", "****", "-", " ", "\u200b", "：", "是", "为", "#", "+86", "(010)", "转", "１３８", "００１３",
+                  "張三", "訂單號", "電話", "，", "好评", "东西不错", "Tom Lee", "abc_12345", "x", "ı", "K", "ſ"]
+
+
+def privacy_cases(count: int = 3000) -> list[str]:
+    """Random strings of the pieces personal-data rules look for, to pin down every rule's edge."""
+    rng = random.Random(7)
+    return ["".join(rng.choice(PRIVACY_PIECES) for _ in range(rng.randint(1, 12))) for _ in range(count)]
+
+
+def generate_privacy() -> list[dict]:
+    out = []
+    for text in privacy_cases():
+        masked = mask_personal_data(text)
+        out.append({"privacy": text, "mask": [masked.text, _redactions(masked.redactions)],
+                    "contains": contains_personal_data(text)})
     return out
 
 
