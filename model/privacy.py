@@ -41,7 +41,8 @@ PLACEHOLDERS = {
     "email": "[邮箱]", "wechat": "[微信号]", "qq": "[QQ号]", "address": "[地址]", "name": "[姓名]",
 }
 
-_HALF_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
+_HALF_WIDTH = {chr(0xFF01 + i): chr(0x21 + i) for i in range(0x5E)} | {"\u3000": " "}
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _SEP = r"[ \t\-\u200b-\u200d\u2060\ufeff]"
 _VALUE_LEAD = r"[号码是为:：#\s]*"
 _HAN = r"\u4e00-\u9fff"
@@ -64,34 +65,43 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-# (type, pattern, group holding the value). Earlier rules win where matches overlap: keyword rules
+def _needs(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+# (type, pattern, group holding the value, needs). Earlier rules win where matches overlap: keyword rules
 # come before the bare formats, so "订单号 110101199003071234" is an order number, not an ID card.
-_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
-    ("email", _rx(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"), 0),
+# `needs` is a cheap pattern every match must contain (None: no cheaper test): most reviews hold no "@", no
+# 微/威/薇/w/v and no long digit run, and skipping a rule there is much faster than letting it scan. Under
+# IGNORECASE only W/w, V/v, Q/q and E/e themselves match w, v, q and e, so those letters suffice.
+_RULES: tuple[tuple[str, re.Pattern[str], int, re.Pattern[str] | None], ...] = (
+    ("email", _rx(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"), 0, _needs("@")),
     ("tracking_number", _rx(r"(?:快递单号|运单编号|运单号|物流单号|快递号|物流号)" + _VALUE_LEAD
-                            + r"([a-z]{0,5}\d[\da-z\-]{5,})"), 1),
-    ("order_number", _rx(r"(?:订单编号|订单号码|订单号|订单|单号)" + _VALUE_LEAD + r"([a-z]{0,3}\d[\d\-]{5,})"), 1),
-    ("id_card", _rx(r"身份证(?:号码|号)?" + _VALUE_LEAD + r"(\d[\dx*]{5,}(?:" + _SEP + r"?[\dx*]+)*)"), 1),
+                            + r"([a-z]{0,5}\d[\da-z\-]{5,})"), 1, None),
+    ("order_number", _rx(r"(?:订单编号|订单号码|订单号|订单|单号)" + _VALUE_LEAD + r"([a-z]{0,3}\d[\d\-]{5,})"), 1, None),
+    ("id_card", _rx(r"身份证(?:号码|号)?" + _VALUE_LEAD + r"(\d[\dx*]{5,}(?:" + _SEP + r"?[\dx*]+)*)"), 1, None),
     ("phone", _rx(r"(?:电话|手机号?|联系方式|座机|tel|phone)" + _VALUE_LEAD + r"(\+?\d(?:" + _SEP
-                  + r"?[\d*]){6,16})"), 1),
+                  + r"?[\d*]){6,16})"), 1, _needs("[电手联座eE]")),
     ("wechat", _rx(r"(?<![a-z])(?:微信号?|weixin|wechat|wx|vx|v信|威信|薇信)" + _VALUE_LEAD
-                   + r"([a-z][\w\-]{5,19}|\d{5,11})(?![\w\-])"), 1),
-    ("qq", _rx(r"(?<![a-z])(?:qq|扣扣|企鹅号)" + _VALUE_LEAD + r"(\d{5,11})(?!\d)"), 1),
+                   + r"([a-z][\w\-]{5,19}|\d{5,11})(?![\w\-])"), 1, _needs("[微威薇wWvV]")),
+    ("qq", _rx(r"(?<![a-z])(?:qq|扣扣|企鹅号)" + _VALUE_LEAD + r"(\d{5,11})(?!\d)"), 1, _needs("[qQ扣企]")),
     ("name", re.compile(r"(?:收件人|收货人|联系人|寄件人|签收人|姓名|名字叫|名字是)\s*([:：是为]?)\s*"
                         rf"([{_HAN}·]{{2,4}}?|[A-Za-z][A-Za-z .]{{1,29}}[A-Za-z])"
-                        rf"(?=$|[^{_HAN}·]|电话|手机|地址|联系|签收|收货|的|说|已|在|先生|女士|小姐)"), 2),
+                        rf"(?=$|[^{_HAN}·]|电话|手机|地址|联系|签收|收货|的|说|已|在|先生|女士|小姐)"), 2, None),
     ("address", re.compile(r"(?:收货地址|收件地址|家庭住址|详细地址|住址|地址)" + _VALUE_LEAD
-                           + rf"((?:(?!{_NEXT_FIELD})[{_HAN}\dA-Za-z\-#()]){{4,60}})"), 1),
+                           + rf"((?:(?!{_NEXT_FIELD})[{_HAN}\dA-Za-z\-#()]){{4,60}})"), 1, None),
     ("id_card", _rx(r"(?<![\da-z])[1-9]\d{5}" + _SEP + r"?(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-                    + _SEP + r"?\d{3}[\dx](?![\da-z])"), 0),
-    ("id_card", _rx(r"(?<![\da-z])[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![\da-z])"), 0),
-    ("phone", _rx(r"(?<![\d+])(?:\(?(?:\+|00)?86\)?" + _SEP + r"*)?1[3-9]\d(?:" + _SEP + r"*\d){8}(?!\d)"), 0),
-    ("phone", _rx(r"(?<!\d)1[3-9]\d[*xX]{4}\d{4}(?!\d)"), 0),
+                    + _SEP + r"?\d{3}[\dx](?![\da-z])"), 0, _needs(r"\d{6}")),
+    ("id_card", _rx(r"(?<![\da-z])[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![\da-z])"), 0,
+     _needs(r"\d{15}")),
+    ("phone", _rx(r"(?<![\d+])(?:\(?(?:\+|00)?86\)?" + _SEP + r"*)?1[3-9]\d(?:" + _SEP + r"*\d){8}(?!\d)"), 0,
+     _needs(r"1[3-9]\d")),
+    ("phone", _rx(r"(?<!\d)1[3-9]\d[*xX]{4}\d{4}(?!\d)"), 0, _needs(r"1[3-9]\d")),
     ("phone", _rx(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})" + _SEP + r"*[2-9]\d{6,7}(?:" + _SEP
-                  + r"*(?:转|-|ext)" + _SEP + r"*\d{1,5})?(?!\d)"), 0),
+                  + r"*(?:转|-|ext)" + _SEP + r"*\d{1,5})?(?!\d)"), 0, _needs(r"\d{7}")),
     ("tracking_number", _rx(r"(?<![a-z])(?:sf|yt|yto|jd|jdv|jdx|zto|zt|sto|yd|yunda|ems|jt|jtsd|dpk|db|best|ht|"
-                            r"tt|uc|zjs|yz)" + _SEP + r"?\d{8,15}(?!\d)"), 0),
-    ("tracking_number", re.compile(r"(?<![A-Za-z])[A-Z]{2}\d{9}[A-Z]{2}(?![A-Za-z])"), 0),
+                            r"tt|uc|zjs|yz)" + _SEP + r"?\d{8,15}(?!\d)"), 0, _needs(r"\d{8}")),
+    ("tracking_number", re.compile(r"(?<![A-Za-z])[A-Z]{2}\d{9}[A-Z]{2}(?![A-Za-z])"), 0, _needs(r"\d{9}")),
 )
 
 _ADMIN = rf"[{_HAN}]{{1,7}}?(?:自治区|自治州|省|市|区|县|旗|镇|乡|街道)"
@@ -99,6 +109,8 @@ _STREET = rf"[{_HAN}\d]{{1,10}}?(?:大道|大街|路|街|巷|弄|胡同|村|小�
 _NUMBER = r"(?:[\d一二三四五六七八九十百零〇]+|[A-Za-z])(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|户)"
 _ADDRESS = re.compile(rf"(?:(?:{_ADMIN}){{1,4}}(?:{_STREET}){{0,2}}|(?:{_STREET}){{1,2}}){_NUMBER}(?:[\-\s]?{_NUMBER}){{0,4}}(?:-?\d{{2,5}}(?![\d{_HAN}]))?")
 _HAS_NUMBER_UNIT = re.compile(_NUMBER)
+_NUMBER_UNIT_START = re.compile("[号栋幢座单层楼室户]")
+"""A character every unit in _NUMBER starts with: a quick test before the slower _HAS_NUMBER_UNIT search."""
 _PLACE_UNIT = re.compile(r"省|市|区|县|镇|乡|街道|路|街|巷|弄|村|小区")
 _ADDRESS_UNIT = re.compile(rf"[\d省市区县镇乡路街巷弄村号栋幢座单元层楼室]")
 _BEFORE_ADDRESS = re.compile(r"[在到寄送是的了我你他她家住从往至于发给把被和与及去来说也就还]")
@@ -109,9 +121,14 @@ _WITHOUT_DIGITS = {"email", "wechat", "name", "address"}
 _LONG_DIGITS = re.compile(r"(?<![\dA-Za-z])\d{10,}(?![\dA-Za-z])")
 
 
+def _to_half_width(m: re.Match[str]) -> str:
+    """Replacing only the full-width characters is several times faster than str.translate on Han text."""
+    return _HALF_WIDTH[m.group()]
+
+
 def _view(text: str) -> str:
     """One character per original character: half-width ASCII, Simplified Han."""
-    half = text.translate(_HALF_WIDTH)
+    half = _FULL_WIDTH.sub(_to_half_width, text)
     simple = to_simplified(half)
     if len(simple) == len(half):
         return simple
@@ -152,8 +169,10 @@ def _find(view: str) -> list[Redaction]:
             found.append(Redaction(kind, start, end))
 
     has_digit = _DIGIT.search(view) is not None
-    for kind, pattern, group in _RULES:
+    for kind, pattern, group, needs in _RULES:
         if not has_digit and kind not in _WITHOUT_DIGITS:
+            continue
+        if needs is not None and needs.search(view) is None:
             continue
         for m in pattern.finditer(view):
             start, end = m.span(group)
@@ -163,13 +182,14 @@ def _find(view: str) -> list[Redaction]:
             if kind == "address" and not _looks_like_address(value):
                 continue
             accept(kind, start, end)
-    if _HAS_NUMBER_UNIT.search(view):
+    if _NUMBER_UNIT_START.search(view) and _HAS_NUMBER_UNIT.search(view):
         for m in _ADDRESS.finditer(view):
             start, end = _trim_address_start(view, *m.span())
             if _ADDRESS_UNIT.search(view, start, end):
                 accept("address", start, end)
-    for m in _LONG_DIGITS.finditer(view):
-        accept("order_number", *m.span())
+    if has_digit:
+        for m in _LONG_DIGITS.finditer(view):
+            accept("order_number", *m.span())
     return sorted(found, key=lambda r: r.start)
 
 
