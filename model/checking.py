@@ -15,9 +15,10 @@ from model.labels import Prediction
 from model.privacy import PLACEHOLDERS, mask_personal_data
 from model.reply_vocab import (ABSOLUTE, APOLOGY, ASKS_FOR_PERSONAL_DATA, BLAME, CHANGE, COMPLAINT_LENGTH,
                                DISPUTE_FAMILIES, DISPUTE_NAMES_ZH, INDUCEMENT, OFF_PLATFORM, PRIVATE, PUSH_TO_COURIER,
-                               THANKS, UNVERIFIABLE, length_limits, remedies_named, reply_kind, visible_length)
+                               THANKS, UNVERIFIABLE, length_limits, remedies_named, reply_kind, script_of,
+                               visible_length)
 from model.settings import ShopSettings
-from model.text import clean, detect_script, is_blank, normalise, to_traditional
+from model.text import clean, is_blank, normalise, to_traditional
 
 __all__ = ["Violation", "check_reply", "REMEDY_NAMES_ZH"]
 
@@ -57,9 +58,12 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
 
 def _echoed_data(review: str, normalised_reply: str) -> set[str]:
     """Types of the review's personal data that reappear in the reply; the values stay in this function."""
+    redactions = mask_personal_data(review).redactions
+    if not redactions:
+        return set()
     reply_alnum = _NOT_ALNUM.sub("", normalised_reply)
     echoed = set()
-    for r in mask_personal_data(review).redactions:
+    for r in redactions:
         value = normalise(review[r.start:r.end])
         if r.type in _NUMERIC_DATA:
             digits = _NOT_ALNUM.sub("", value)
@@ -103,14 +107,14 @@ def _privacy_violations(review: str, reply_text: str, plain_body: str, body: str
     return out
 
 
-def _complaint_violations(text: str, body: str, settings: ShopSettings, prediction: Prediction) -> list[Violation]:
+def _complaint_violations(text: str, body: str, offered: set[str], settings: ShopSettings,
+                          prediction: Prediction) -> list[Violation]:
     out = []
     if not APOLOGY.search(body):
         out.append(Violation("R4", "缺少道歉：请为给买家带来的不便真诚致歉"))
     primary = prediction.primary_dispute or (prediction.dispute_types[0] if prediction.disputes else None)
     if primary and not DISPUTE_FAMILIES[primary].search(body):
         out.append(Violation("R6", f"没有回应主要问题（{DISPUTE_NAMES_ZH[primary]}）：请针对这一问题说明原因和处理"))
-    offered = remedies_named(body)
     if len(offered & set(settings.remedies)) < 2:
         out.append(Violation("R7", "可选的补救方式不足两种：请从店铺允许的方式中至少提供两种"))
     if normalise(settings.contact_channel) not in text and not PRIVATE.search(body):
@@ -134,12 +138,13 @@ def check_reply(review: str, reply: str, settings: ShopSettings, prediction: Pre
     plain_body = _without(clean(reply), shop_written)
     violations = _wording_violations(body) + _privacy_violations(review, text, plain_body, body, settings)
 
-    outside = remedies_named(body) - set(settings.remedies)
+    offered = remedies_named(body)
+    outside = offered - set(settings.remedies)
     if outside:
         names = "、".join(REMEDY_NAMES_ZH[r] for r in sorted(outside))
         violations.append(Violation("R8", f"提供了店铺设置之外的补救方式（{names}）：只承诺店铺政策允许的方式"))
     if kind != "praise":
-        violations += _complaint_violations(text, body, settings, prediction)
+        violations += _complaint_violations(text, body, offered, settings, prediction)
     if not THANKS.search(body):
         violations.append(Violation("R12", "缺少感谢：请感谢买家的评价或反馈"))
 
@@ -153,8 +158,8 @@ def check_reply(review: str, reply: str, settings: ShopSettings, prediction: Pre
     elif length > high:
         violations.append(Violation("R10", f"回复过长（{length}字）：请精简到{high}字以内"))
 
-    review_script = detect_script(review)
-    if detect_script(plain_body) != review_script:
+    review_script = script_of(review)
+    if script_of(plain_body) != review_script:
         wanted = "繁体" if review_script == "traditional" else "简体"
         violations.append(Violation("R14", f"文字与买家不一致：买家用{wanted}，回复也请用{wanted}"))
     return sorted(violations, key=lambda v: int(v.rule[1:]))

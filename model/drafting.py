@@ -22,9 +22,9 @@ from model.paths import DATA_DIR
 from model.privacy import Redaction, contains_personal_data, mask_personal_data
 from model.reply_vocab import (ABSOLUTE, APOLOGY, ASKS_FOR_PERSONAL_DATA, BLAME, CHANGE, DISPUTE_FAMILIES, INDUCEMENT,
                                OFF_PLATFORM, PUSH_TO_COURIER, REMEDIES, REMEDY_FAMILIES, THANKS, UNVERIFIABLE, Remedy,
-                               ReplyKind, length_limits, remedies_named, reply_kind, visible_length)
+                               ReplyKind, length_limits, remedies_named, reply_kind, script_of, visible_length)
 from model.settings import ShopSettings
-from model.text import Script, detect_script, normalise, to_traditional
+from model.text import Script, normalise, to_traditional
 
 __all__ = ["Draft", "draft_reply", "detect_liked", "load_phrasings", "phrasing_problems", "MAX_DRAFTS", "PHRASINGS_FILE"]
 
@@ -241,7 +241,7 @@ def draft_reply(review: str, prediction: Prediction, settings: ShopSettings, *, 
     kind = reply_kind(prediction, rating)
     disputes = _ordered_disputes(prediction)
     liked = detect_liked(normalise(masked.text)) if kind != "complaint" else []
-    script = detect_script(review)
+    script = script_of(review)
     choose = _Chooser(hashlib.sha256(normalise(review).encode("utf-8")).digest())
     drafts: list[str] = []
     for rotation in range(MAX_DRAFTS * 4):
