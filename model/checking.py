@@ -16,7 +16,7 @@ from model.privacy import PLACEHOLDERS, mask_personal_data
 from model.reply_vocab import (ABSOLUTE, APOLOGY, ASKS_FOR_PERSONAL_DATA, BLAME, CHANGE, COMPLAINT_LENGTH,
                                DISPUTE_FAMILIES, DISPUTE_NAMES_ZH, INDUCEMENT, OFF_PLATFORM, PRIVATE, PUSH_TO_COURIER,
                                THANKS, UNVERIFIABLE, length_limits, remedies_named, reply_kind, script_of,
-                               visible_length)
+                               search_family, visible_length)
 from model.settings import ShopSettings
 from model.text import clean, is_blank, normalise, to_traditional
 
@@ -52,7 +52,7 @@ def _without(text: str, pieces: tuple[str, ...]) -> str:
 
 
 def _first(pattern: re.Pattern[str], text: str) -> str | None:
-    m = pattern.search(text)
+    m = search_family(pattern, text)
     return m.group(0) if m else None
 
 
@@ -100,7 +100,7 @@ def _privacy_violations(review: str, reply_text: str, plain_body: str, body: str
     if other:
         names = "、".join(_DATA_NAMES_ZH[t] for t in sorted(other))
         out.append(Violation("R9", f"回复中含有个人信息（{names}）：公开回复不能出现电话、地址、单号等"))
-    if ASKS_FOR_PERSONAL_DATA.search(body):
+    if search_family(ASKS_FOR_PERSONAL_DATA, body):
         out.append(Violation("R9", f"不要在公开回复里索要个人信息：请邀请买家通过{settings.contact_channel}私下沟通"))
     if OFF_PLATFORM.search(body):
         out.append(Violation("R9", f"不要引导买家到站外（私人微信/QQ）：请使用店铺自己的渠道{settings.contact_channel}"))
