@@ -99,7 +99,9 @@ def cases(count: int = 3600) -> list[tuple[str, Prediction, int | None, int]]:
     out = []
     for _ in range(count):
         text, kinds = review_text(rng)
-        out.append((text, prediction(rng, kinds), rng.choice([None, None, 1, 2, 3, 4, 5]), rng.randrange(len(SETTINGS))))
+        pred = prediction(rng, kinds)
+        rating = rng.choice([None, None, 1, 2, 3, 4, 5])
+        out.append((text, pred, rating, rng.randrange(len(SETTINGS))))
     return out
 
 
@@ -141,12 +143,14 @@ def generate() -> list[dict]:
             pred = Prediction("negative", 0.9, (DisputeScore("product", 0.9),), "product")
             reply = (f"非常抱歉！{settings.shop_name}会为您换货或维修，请通过{settings.contact_channel}联系我们，"
                      f"今后会加强质检，感谢反馈。{settings.sign_off}")
-            out.append({"settings": s, "review": review, "shop_text": _violations(check_reply(review, reply, settings, pred))})
+            found = check_reply(review, reply, settings, pred)
+            out.append({"settings": s, "review": review, "shop_text": _violations(found)})
     return out + generate_privacy()
 
 
 PRIVACY_PIECES = ["微信", "wx", "VX", "Wechat", "v信", "薇信", "qq", "QQ", "扣扣", "企鹅号", "电话", "TEL", "phone", "手机号",
-                  "座机", "联系方式", "@", "a.b", "example.com", "buyer.x@example.com", "@qq.com", "Ab9", "订单号", "单号", "快递单号", "运单号", "身份证", "收件人",
+                  "座机", "联系方式", "@", "a.b", "example.com", "buyer.x@example.com", "@qq.com", "Ab9", "订单号", "单号",
+                  "快递单号", "运单号", "身份证", "收件人",
                   "收货人：", "姓名", "地址：", "住址", "北京市", "朝阳区", "建国路", "88号", "3栋", "502室", "一楼", "二单元",
                   "sf", "JD", "YT", "EA", "CN", "1", "13", "138", "0013", "8000", "0755", "62345678", "110101", "19900307",
                   "1234", "123X", "****", "-", " ", "\u200b", "：", "是", "为", "#", "+86", "(010)", "转", "１３８", "００１３",
