@@ -24,7 +24,7 @@ from model.reply_vocab import (ABSOLUTE, APOLOGY, ASKS_FOR_PERSONAL_DATA, BLAME,
                                OFF_PLATFORM, PUSH_TO_COURIER, REMEDIES, REMEDY_FAMILIES, THANKS, UNVERIFIABLE, Remedy,
                                ReplyKind, length_limits, remedies_named, reply_kind, script_of, visible_length)
 from model.settings import ShopSettings
-from model.text import Script, normalise, to_traditional
+from model.text import Script, clean, normalise, to_traditional
 
 __all__ = ["Draft", "draft_reply", "detect_liked", "load_phrasings", "phrasing_problems", "MAX_DRAFTS", "PHRASINGS_FILE"]
 
@@ -245,9 +245,13 @@ def draft_reply(review: str, prediction: Prediction, settings: ShopSettings, *, 
     masked = mask_personal_data(review)
     kind = reply_kind(prediction, rating)
     disputes = _ordered_disputes(prediction)
-    liked = detect_liked(normalise(masked.text)) if kind != "complaint" else []
+    normalised = _normalised(review)
+    if kind == "complaint":
+        liked = []
+    else:
+        liked = detect_liked(normalise(masked.text) if masked.redactions else normalised)
     script = script_of(review)
-    choose = _Chooser(hashlib.sha256(normalise(review).encode("utf-8")).digest())
+    choose = _Chooser(hashlib.sha256(normalised.encode("utf-8")).digest())
     drafts: list[str] = []
     for rotation in range(MAX_DRAFTS * 4):
         if len(drafts) == alternatives:
@@ -257,6 +261,13 @@ def draft_reply(review: str, prediction: Prediction, settings: ShopSettings, *, 
         if text not in drafts:
             drafts.append(text)
     return Draft(drafts[0], drafts[1:], masked.redactions, script, kind)
+
+
+def _normalised(review: str) -> str:
+    """`normalise(review)`, taken from the memo when the classifier has just normalised `clean(review)`: the two
+    are the same text whenever cleaning the cleaned review changes nothing, which is all but odd inputs."""
+    cleaned = clean(review)
+    return normalise(cleaned) if clean(cleaned) == cleaned else normalise(review)
 
 
 def _ordered_disputes(prediction: Prediction) -> list[DisputeType]:
