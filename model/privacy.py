@@ -69,39 +69,40 @@ def _needs(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-# (type, pattern, group holding the value, needs). Earlier rules win where matches overlap: keyword rules
-# come before the bare formats, so "订单号 110101199003071234" is an order number, not an ID card.
-# `needs` is a cheap pattern every match must contain (None: no cheaper test): most reviews hold no "@", no
-# 微/威/薇/w/v and no long digit run, and skipping a rule there is much faster than letting it scan. Under
-# IGNORECASE only W/w, V/v, Q/q and E/e themselves match w, v, q and e, so those letters suffice.
-_RULES: tuple[tuple[str, re.Pattern[str], int, re.Pattern[str] | None], ...] = (
-    ("email", _rx(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"), 0, _needs("@")),
+# (type, pattern, group holding the value, digit run, needs). Earlier rules win where matches overlap: keyword
+# rules come before the bare formats, so "订单号 110101199003071234" is an order number, not an ID card.
+# Every match holds a run of at least `digit run` consecutive digits and a match of `needs` (None: no cheap
+# test): most reviews hold no long digit run, no "@" and no 微/威/薇/w/v, and skipping a rule there is much
+# faster than letting it scan. Under IGNORECASE only W/w, V/v, Q/q, E/e match w, v, q, e, so those suffice.
+_RULES: tuple[tuple[str, re.Pattern[str], int, int, re.Pattern[str] | None], ...] = (
+    ("email", _rx(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"), 0, 0, _needs("@")),
     ("tracking_number", _rx(r"(?:快递单号|运单编号|运单号|物流单号|快递号|物流号)" + _VALUE_LEAD
-                            + r"([a-z]{0,5}\d[\da-z\-]{5,})"), 1, None),
-    ("order_number", _rx(r"(?:订单编号|订单号码|订单号|订单|单号)" + _VALUE_LEAD + r"([a-z]{0,3}\d[\d\-]{5,})"), 1, None),
-    ("id_card", _rx(r"身份证(?:号码|号)?" + _VALUE_LEAD + r"(\d[\dx*]{5,}(?:" + _SEP + r"?[\dx*]+)*)"), 1, None),
+                            + r"([a-z]{0,5}\d[\da-z\-]{5,})"), 1, 1, None),
+    ("order_number", _rx(r"(?:订单编号|订单号码|订单号|订单|单号)" + _VALUE_LEAD + r"([a-z]{0,3}\d[\d\-]{5,})"), 1, 1,
+     None),
+    ("id_card", _rx(r"身份证(?:号码|号)?" + _VALUE_LEAD + r"(\d[\dx*]{5,}(?:" + _SEP + r"?[\dx*]+)*)"), 1, 1,
+     None),
     ("phone", _rx(r"(?:电话|手机号?|联系方式|座机|tel|phone)" + _VALUE_LEAD + r"(\+?\d(?:" + _SEP
-                  + r"?[\d*]){6,16})"), 1, _needs("[电手联座eE]")),
+                  + r"?[\d*]){6,16})"), 1, 1, _needs("[电手联座eE]")),
     ("wechat", _rx(r"(?<![a-z])(?:微信号?|weixin|wechat|wx|vx|v信|威信|薇信)" + _VALUE_LEAD
-                   + r"([a-z][\w\-]{5,19}|\d{5,11})(?![\w\-])"), 1, _needs("[微威薇wWvV]")),
-    ("qq", _rx(r"(?<![a-z])(?:qq|扣扣|企鹅号)" + _VALUE_LEAD + r"(\d{5,11})(?!\d)"), 1, _needs("[qQ扣企]")),
+                   + r"([a-z][\w\-]{5,19}|\d{5,11})(?![\w\-])"), 1, 0, _needs("[微威薇wWvV]")),
+    ("qq", _rx(r"(?<![a-z])(?:qq|扣扣|企鹅号)" + _VALUE_LEAD + r"(\d{5,11})(?!\d)"), 1, 5, _needs("[qQ扣企]")),
     ("name", re.compile(r"(?:收件人|收货人|联系人|寄件人|签收人|姓名|名字叫|名字是)\s*([:：是为]?)\s*"
                         rf"([{_HAN}·]{{2,4}}?|[A-Za-z][A-Za-z .]{{1,29}}[A-Za-z])"
-                        rf"(?=$|[^{_HAN}·]|电话|手机|地址|联系|签收|收货|的|说|已|在|先生|女士|小姐)"), 2, None),
+                        rf"(?=$|[^{_HAN}·]|电话|手机|地址|联系|签收|收货|的|说|已|在|先生|女士|小姐)"), 2, 0, None),
     ("address", re.compile(r"(?:收货地址|收件地址|家庭住址|详细地址|住址|地址)" + _VALUE_LEAD
-                           + rf"((?:(?!{_NEXT_FIELD})[{_HAN}\dA-Za-z\-#()]){{4,60}})"), 1, None),
+                           + rf"((?:(?!{_NEXT_FIELD})[{_HAN}\dA-Za-z\-#()]){{4,60}})"), 1, 0, None),
     ("id_card", _rx(r"(?<![\da-z])[1-9]\d{5}" + _SEP + r"?(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-                    + _SEP + r"?\d{3}[\dx](?![\da-z])"), 0, _needs(r"\d{6}")),
-    ("id_card", _rx(r"(?<![\da-z])[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![\da-z])"), 0,
-     _needs(r"\d{15}")),
-    ("phone", _rx(r"(?<![\d+])(?:\(?(?:\+|00)?86\)?" + _SEP + r"*)?1[3-9]\d(?:" + _SEP + r"*\d){8}(?!\d)"), 0,
+                    + _SEP + r"?\d{3}[\dx](?![\da-z])"), 0, 6, None),
+    ("id_card", _rx(r"(?<![\da-z])[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![\da-z])"), 0, 15, None),
+    ("phone", _rx(r"(?<![\d+])(?:\(?(?:\+|00)?86\)?" + _SEP + r"*)?1[3-9]\d(?:" + _SEP + r"*\d){8}(?!\d)"), 0, 3,
      _needs(r"1[3-9]\d")),
-    ("phone", _rx(r"(?<!\d)1[3-9]\d[*xX]{4}\d{4}(?!\d)"), 0, _needs(r"1[3-9]\d")),
+    ("phone", _rx(r"(?<!\d)1[3-9]\d[*xX]{4}\d{4}(?!\d)"), 0, 4, _needs(r"1[3-9]\d")),
     ("phone", _rx(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})" + _SEP + r"*[2-9]\d{6,7}(?:" + _SEP
-                  + r"*(?:转|-|ext)" + _SEP + r"*\d{1,5})?(?!\d)"), 0, _needs(r"\d{7}")),
+                  + r"*(?:转|-|ext)" + _SEP + r"*\d{1,5})?(?!\d)"), 0, 7, None),
     ("tracking_number", _rx(r"(?<![a-z])(?:sf|yt|yto|jd|jdv|jdx|zto|zt|sto|yd|yunda|ems|jt|jtsd|dpk|db|best|ht|"
-                            r"tt|uc|zjs|yz)" + _SEP + r"?\d{8,15}(?!\d)"), 0, _needs(r"\d{8}")),
-    ("tracking_number", re.compile(r"(?<![A-Za-z])[A-Z]{2}\d{9}[A-Z]{2}(?![A-Za-z])"), 0, _needs(r"\d{9}")),
+                            r"tt|uc|zjs|yz)" + _SEP + r"?\d{8,15}(?!\d)"), 0, 8, None),
+    ("tracking_number", re.compile(r"(?<![A-Za-z])[A-Z]{2}\d{9}[A-Z]{2}(?![A-Za-z])"), 0, 9, None),
 )
 
 _ADMIN = rf"[{_HAN}]{{1,7}}?(?:自治区|自治州|省|市|区|县|旗|镇|乡|街道)"
@@ -115,9 +116,7 @@ _PLACE_UNIT = re.compile(r"省|市|区|县|镇|乡|街道|路|街|巷|弄|村|�
 _ADDRESS_UNIT = re.compile(rf"[\d省市区县镇乡路街巷弄村号栋幢座单元层楼室]")
 _BEFORE_ADDRESS = re.compile(r"[在到寄送是的了我你他她家住从往至于发给把被和与及去来说也就还]")
 _FIRST_UNIT = re.compile(r"自治区|自治州|省|市|区|县|旗|镇|乡|街道|大道|大街|路|街|巷|弄|胡同|村|小区|社区|花园|家园|公寓|大厦|广场|新村|园")
-_DIGIT = re.compile(r"\d")
-_WITHOUT_DIGITS = {"email", "wechat", "name", "address"}
-"""Rule types that can match text without a digit; every other rule is skipped on digit-free text."""
+_DIGIT_RUN = re.compile(r"\d+")
 _LONG_DIGITS = re.compile(r"(?<![\dA-Za-z])\d{10,}(?![\dA-Za-z])")
 
 
@@ -168,9 +167,9 @@ def _find(view: str) -> list[Redaction]:
             taken.append((start, end))
             found.append(Redaction(kind, start, end))
 
-    has_digit = _DIGIT.search(view) is not None
-    for kind, pattern, group, needs in _RULES:
-        if not has_digit and kind not in _WITHOUT_DIGITS:
+    longest_digit_run = max(map(len, _DIGIT_RUN.findall(view)), default=0)
+    for kind, pattern, group, digit_run, needs in _RULES:
+        if longest_digit_run < digit_run:
             continue
         if needs is not None and needs.search(view) is None:
             continue
@@ -187,7 +186,7 @@ def _find(view: str) -> list[Redaction]:
             start, end = _trim_address_start(view, *m.span())
             if _ADDRESS_UNIT.search(view, start, end):
                 accept("address", start, end)
-    if has_digit:
+    if longest_digit_run >= 10:
         for m in _LONG_DIGITS.finditer(view):
             accept("order_number", *m.span())
     return sorted(found, key=lambda r: r.start)
