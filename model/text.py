@@ -24,6 +24,13 @@ _INVISIBLE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u
                         r"\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _half_width(match: re.Match) -> str:
+    ch = match.group()
+    return " " if ch == "\u3000" else chr(ord(ch) - 0xFEE0)
+
 
 MEMO = 2048
 """One request reads the same review several times (classify, mask, draft, check): compute each form once."""
@@ -43,7 +50,10 @@ def _converter(config: str) -> opencc.OpenCC:
 @lru_cache(maxsize=MEMO)
 def clean(text: str) -> str:
     """NFKC (full-width -> half-width), invisible characters removed, whitespace folded, length capped."""
-    text = unicodedata.normalize("NFKC", text[: MAX_REVIEW_CHARS * 2])
+    text = text[: MAX_REVIEW_CHARS * 2]
+    if _FULL_WIDTH.search(text):  # NFKC maps these too, but after this its quick check passes typical Chinese text
+        text = _FULL_WIDTH.sub(_half_width, text)
+    text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text).strip()
     return text[:MAX_REVIEW_CHARS]
