@@ -61,7 +61,7 @@ EXAMPLES = [
             "等了十天才到，盒子破了，鼠标滚轮也不灵，客服说让我自己找快递。", "negative",
             ("logistics", "product", "service")),
     Example("Complaint with no clear type", "不太满意，说不上来哪里不好。", "negative"),
-    Example("One star, positive words", "还可以吧。", "positive", rating=1),
+    Example("One star, positive words", "还算可以吧，就这样。", "positive", rating=1),
     Example("Traditional: praise", "茶葉香氣很足，包裝也很精美，送人很體面。", "positive"),
     Example("Traditional: logistics and service", "等了兩個星期才收到，問客服也一直沒有回覆。", "negative",
             ("logistics", "service")),

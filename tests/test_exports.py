@@ -67,10 +67,10 @@ def test_csv_with_english_headers_any_case_and_spacing(tmp_path: Path) -> None:
 
 
 def test_tsv_with_stars(tmp_path: Path) -> None:
-    path = write(tmp_path / "export.tsv", "内容\t评分\n味道很好, 下次还买\t5\n送来全洒了\t1\n一般般\t3\n")
+    path = write(tmp_path / "export.tsv", "内容\t评分\n味道很好, 下次还买\t5\n送到时汤全洒了\t1\n一般般\t3\n")
     data = read_export(path)
     assert labels(data.rows) == [("味道很好, 下次还买", "positive", None, None, 2),
-                                 ("送来全洒了", "negative", None, None, 3)]
+                                 ("送到时汤全洒了", "negative", None, None, 3)]
     assert skipped(data.report) == [(4, "neutral (3 stars) skipped")]
     assert data.report.format == "tsv"
 
