@@ -24,7 +24,7 @@ test: $(STAMP)  ## the whole suite, browser test included (installs Debian's chr
 test-fast: $(STAMP)  ## everything but the browser test
 	REVIEW_REPLY_SKIP_BROWSER=1 $(BIN)/python -m pytest -m "not browser"
 
-bench: $(STAMP)  ## speed of the classifier and the API (see benchmarks/README.md)
+bench: $(STAMP)  ## speed of the classifier and of the API (the API step needs wrk: apt-get install wrk)
 	$(BIN)/python benchmarks/classifier.py
 	$(BIN)/python benchmarks/api.py
 
