@@ -86,6 +86,8 @@ def active_version(directory: Path = ARTIFACT_DIR) -> str:
         version = (Path(directory) / ACTIVE_FILE).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         raise ModelFileError(f"no active model in {directory} (missing {ACTIVE_FILE}); run `review-reply train`") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelFileError(f"{Path(directory) / ACTIVE_FILE} cannot be read: {exc}") from None
     if not _VERSION.match(version):
         raise ModelFileError(f"{Path(directory) / ACTIVE_FILE} does not name a model version")
     return version

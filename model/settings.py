@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from model.privacy import contains_personal_data
 from model.reply_vocab import INDUCEMENT, Remedy
 from model.text import normalise
 
@@ -34,6 +35,9 @@ def _plain_short_text(value: str) -> str:
         raise ValueError(f"must be at most {MAX_SETTING_CHARS} characters (got {len(value)})")
     if INDUCEMENT.search(normalise(value)):
         raise ValueError("must not invite buyers to change or delete reviews (platform rules, R13)")
+    if contains_personal_data(value):
+        raise ValueError("must not hold a phone number, WeChat/QQ id, e-mail or address: it is printed in public "
+                         "replies; name the platform channel instead (e.g. 旺旺/在线客服)")
     return value
 
 

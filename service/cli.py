@@ -35,10 +35,31 @@ def serve(host, port, workers, model_dir, shop_settings, access_log):
         os.environ["REVIEW_REPLY_MODEL_DIR"] = str(model_dir.resolve())
     if shop_settings:
         os.environ["REVIEW_REPLY_SHOP_SETTINGS_FILE"] = str(shop_settings.resolve())
+    _check_settings_or_exit()
     config = dict(LOG_CONFIG, loggers=dict(LOG_CONFIG["loggers"]))
     config["loggers"]["review_reply.access"] = {"handlers": ["stderr"], "level": "INFO" if access_log else "WARNING", "propagate": False}
     uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
                 access_log=False, log_config=config, server_header=False)
+
+
+def _check_settings_or_exit() -> None:
+    """Fail before any worker starts, naming the setting but never echoing its value (it may be a key)."""
+    from pydantic import ValidationError
+    from model.settings import ShopSettings, settings_error_message
+    from service.config import ServiceSettings
+    try:
+        settings = ServiceSettings()
+    except ValidationError as exc:
+        problems = "; ".join(f"REVIEW_REPLY_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                             for e in exc.errors(include_input=False))
+        raise click.ClickException(f"invalid service settings: {problems}") from None
+    if settings.shop_settings_file:
+        try:
+            ShopSettings.from_file(settings.shop_settings_file)
+        except ValidationError as exc:
+            raise click.ClickException(f"shop settings {settings.shop_settings_file}: {settings_error_message(exc)}") from None
+        except (ValueError, OSError) as exc:
+            raise click.ClickException(f"shop settings {settings.shop_settings_file}: {exc}") from None
 
 
 @click.command("export-feedback")

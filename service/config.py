@@ -37,9 +37,17 @@ class ServiceSettings(BaseSettings):
     @field_validator("api_keys")
     @classmethod
     def _keys_long_enough(cls, keys: list[str]) -> list[str]:
-        if any(len(k) < 16 for k in keys):
-            raise ValueError("each API key must be at least 16 characters")
+        short = [str(i + 1) for i, k in enumerate(keys) if len(k) < 16]
+        if short:
+            raise ValueError(f"each API key must be at least 16 characters (key number {', '.join(short)} is shorter)")
         return keys
+
+    @field_validator("admin_key")
+    @classmethod
+    def _admin_key_long_enough(cls, key: str | None) -> str | None:
+        if key is not None and len(key) < 16:
+            raise ValueError("the admin key must be at least 16 characters")
+        return key
 
 
 @lru_cache

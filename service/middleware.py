@@ -22,10 +22,6 @@ async def _send_error(send, status: int, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
-
-
 DRAIN_LIMIT = 64 * 1024 * 1024
 
 
@@ -42,7 +38,7 @@ async def _drain(receive) -> None:
 
 
 class RequestGuard:
-    """413 for bodies over `max_body_bytes` (declared or streamed); 415 for non-JSON posts to the API."""
+    """413 for bodies over `max_body_bytes` (declared or streamed); 415 for non-JSON posts to /v1."""
 
     def __init__(self, app, *, max_body_bytes: int):
         self.app = app
@@ -53,36 +49,41 @@ class RequestGuard:
             return await self.app(scope, receive, send)
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+        if declared is not None and not declared.isdigit():
+            return await _send_error(send, 400, "Content-Length is not a number")
+        if declared is not None and int(declared) > self.max_body_bytes:
             await _drain(receive)
             return await _send_error(send, 413, f"request body over {self.max_body_bytes:,} bytes; send fewer or shorter items")
-        if scope["path"].startswith(("/v1/", "/admin/")):
+        if scope["path"].startswith("/v1/"):
             ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
             if ctype != b"application/json":
                 return await _send_error(send, 415, "send the body as JSON with 'Content-Type: application/json'")
         seen = 0
-        started = False
+        too_large = False
 
         async def guarded_receive():
-            nonlocal seen
+            # A body without Content-Length (chunked) is counted as it streams. Past the limit the app is
+            # handed an empty end of body and whatever it answers is replaced by our 413 below.
+            nonlocal seen, too_large
+            if too_large:
+                return {"type": "http.request", "body": b"", "more_body": False}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body_bytes:
-                    raise _TooLarge
+                    too_large = True
+                    if message.get("more_body", False):
+                        await _drain(receive)
+                    return {"type": "http.request", "body": b"", "more_body": False}
             return message
 
-        async def tracking_send(message):
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, guarded_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await _drain(receive)
+        async def guarded_send(message):
+            if not too_large:
+                return await send(message)
+            if message["type"] == "http.response.start":
                 await _send_error(send, 413, f"request body over {self.max_body_bytes:,} bytes")
+
+        await self.app(scope, guarded_receive, guarded_send)
 
 
 class AccessLog:

@@ -41,7 +41,7 @@ class ModelHolder:
         self.model_dir = Path(model_dir)
         self.current: artifact.LoadedModel | None = None
         self.last_error: str | None = None
-        self._refused: str | None = None  # a version that failed its check; not retried until ACTIVE changes
+        self._refused: tuple | None = None  # (version, file times) that failed its check: not retried until it changes
         self._lock = asyncio.Lock()
 
     def load_active(self) -> artifact.LoadedModel:
@@ -51,31 +51,47 @@ class ModelHolder:
         _return_freed_memory()
         return loaded
 
-    def _load_if_changed(self) -> str | None:
+    def _identity(self, version: str) -> tuple:
+        """A version together with its files' change times: files copied in later make it worth a new try."""
+        times = []
+        for path in (artifact.manifest_path(version, self.model_dir), artifact.model_path(version, self.model_dir)):
+            try:
+                times.append(path.stat().st_mtime_ns)
+            except OSError:
+                times.append(None)
+        return (version, *times)
+
+    def _load_if_changed(self, force: bool = False) -> str | None:
         """Load the active version if it differs from ours; returns the new version or None."""
         version = artifact.active_version(self.model_dir)
-        if version == self._refused or (self.current is not None and version == self.current.version):
+        if self.current is not None and version == self.current.version:
+            return None
+        identity = self._identity(version)
+        if identity == self._refused and not force:
             return None
         try:
             loaded = artifact.load(version, self.model_dir)
-        except ModelFileError:
-            self._refused = version
+        except Exception:
+            self._refused = identity
             raise
         loaded.classifier.predict(["预热一下分词和特征"])
         self.current = loaded
         _return_freed_memory()
         return version
 
-    async def reload(self) -> dict:
-        """Check ACTIVE now (in a thread: loading takes a second of CPU); never raises on a bad file."""
+    async def reload(self, *, force: bool = False) -> dict:
+        """Check ACTIVE now (in a thread: loading takes a second of CPU). Never raises: whatever goes wrong
+        (a damaged file, an unreadable ACTIVE, a half-copied folder) is logged and the old model keeps serving.
+        `force` retries a version that was refused before even if its files look unchanged."""
         async with self._lock:
             previous = self.current.version if self.current else None
             try:
-                version = await asyncio.to_thread(self._load_if_changed)
-            except ModelFileError as exc:
-                self.last_error = str(exc)
-                log.error("model reload refused, still serving %s: %s", previous, exc)
-                return {"reloaded": False, "model_version": previous, "error": str(exc)}
+                version = await asyncio.to_thread(self._load_if_changed, force)
+            except Exception as exc:  # noqa: BLE001 - the watch loop must survive anything
+                message = str(exc) if isinstance(exc, ModelFileError) else f"{type(exc).__name__}: {exc}"
+                self.last_error = message
+                log.error("model reload refused, still serving %s: %s", previous, message)
+                return {"reloaded": False, "model_version": previous, "error": message}
             self.last_error = None
             if version:
                 log.info("model reloaded: %s -> %s", previous, version)

@@ -150,6 +150,22 @@ def test_oversize_body_is_413(client):
     assert_error(client.post("/v1/drafts", json={"review": "差" * 1_000_000}), 413)
 
 
+def test_oversize_body_without_content_length_is_413(client):
+    def chunks():
+        yield b'{"review": "'
+        for _ in range(300):
+            yield ("差" * 4000).encode()
+        yield b'"}'
+    r = client.post("/v1/drafts", content=chunks(), headers={"Content-Type": "application/json"})
+    assert_error(r, 413)
+    assert client.post("/v1/classify", json={"review": "好"}).status_code == 200
+
+
+def test_contact_data_in_shop_settings_is_refused(client):
+    r = client.post("/v1/drafts", json={"review": "质量差", "settings": {"contact_channel": "微信shopkf888"}})
+    assert_error(r, 422, "settings.contact_channel")
+
+
 @pytest.mark.parametrize("review", ["质量\u0000很差", "\u202e\u200b质量很差\ufeff", "👍👍👍", "Broke after two days.", "1234567890"])
 def test_odd_but_valid_reviews_get_an_answer(client, review):
     r = client.post("/v1/drafts", json={"review": review})

@@ -122,3 +122,25 @@ def test_models_lists_versions_and_rolls_back(run, tiny_model_dir, tmp_path):
     rolled = run("models", "--model-dir", models, "--activate", "tiny-1")
     assert rolled.exit_code == 0 and "* tiny-1" in rolled.output
     assert run("models", "--model-dir", models, "--activate", "nope").exit_code == 1
+
+
+def test_classify_skips_a_line_that_is_not_utf8_and_reads_a_bom_csv(run, tiny_model_dir, tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    good = json.dumps({"review": "物流很慢"}, ensure_ascii=False).encode()
+    path.write_bytes(good + b"\n" + '{"review": "质量差"}'.encode("gbk") + b"\n" + good + b"\n")
+    result = run("classify", path, "--model-dir", tiny_model_dir)
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 2
+    assert "line 2: skipped: not UTF-8 text" in result.stderr
+    bom = tmp_path / "excel.csv"
+    bom.write_bytes("review,id\n质量很好,1\n".encode("utf-8-sig"))
+    result = run("classify", bom, "--model-dir", tiny_model_dir)
+    assert result.exit_code == 0 and json.loads(result.stdout)["id"] == "1"
+
+
+def test_serve_refuses_bad_settings_without_echoing_keys(run, monkeypatch):
+    monkeypatch.setenv("REVIEW_REPLY_API_KEYS", "Sup3rSecretProdKey-0001,tooshort")
+    result = run("serve", "--port", "1")
+    assert result.exit_code == 1
+    assert "REVIEW_REPLY_API_KEYS" in result.output and "key number 2" in result.output
+    assert "Sup3rSecretProdKey" not in result.output and "tooshort" not in result.output

@@ -61,7 +61,7 @@ def server(tiny_model_dir, tmp_path):
 
 
 def new_version(models, name):
-    loaded = artifact.load(directory=models)
+    loaded = artifact.load("tiny-1", models)
     artifact.save(loaded.classifier, version=name, directory=models)
     return name
 
@@ -107,3 +107,34 @@ def test_admin_reload_needs_the_key_and_refuses_a_corrupt_model(server):
     artifact.activate(new_version(models, "tiny-3"), models)
     status, body = call(base, "/admin/reload", {}, headers={"Authorization": f"Bearer {ADMIN}"})
     assert status == 200 and body["model_version"] == "tiny-3"
+
+
+def wait_for_version(base, version, seconds=20):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if call(base, "/readyz")[1].get("model_version") == version:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_watch_survives_an_unreadable_active_file(server):
+    base, models = server
+    (models / "ACTIVE").write_bytes(b"\xff\xfe not text")
+    time.sleep(1.0)  # several watch rounds see the broken pointer
+    assert call(base, "/v1/classify", {"review": "质量很差"})[0] == 200
+    artifact.activate(new_version(models, "tiny-after-bad"), models)
+    assert wait_for_version(base, "tiny-after-bad")
+
+
+def test_a_version_whose_files_arrive_after_active_is_picked_up(server):
+    base, models = server
+    staged = models.parent / "staging"
+    staged.mkdir()
+    artifact.save(artifact.load("tiny-1", models).classifier, version="tiny-late", directory=staged)
+    (models / "ACTIVE").write_text("tiny-late\n")  # the pointer is copied before the files
+    time.sleep(1.0)
+    for f in staged.iterdir():
+        shutil.copy2(f, models / f.name)
+        os.utime(models / f.name)  # a fresh copy: new change time
+    assert wait_for_version(base, "tiny-late")

@@ -139,3 +139,11 @@ def test_feedback_round_trip_from_api_to_training(models, tiny_datasets, tmp_pat
             "--tolerance", "1", "--quiet", "--report-dir", tmp_path)
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["activated"] is True
+
+
+def test_an_existing_version_is_never_overwritten(models, tiny_datasets):
+    before = artifact.sha256_of(models / "review-reply-tiny-1.joblib")
+    r = cli("train", "--datasets", tiny_datasets, "--model-dir", models, "--version", "tiny-1", "--no-activate", "--quiet")
+    assert r.exit_code == 1 and "already exists" in r.output
+    assert artifact.sha256_of(models / "review-reply-tiny-1.joblib") == before
+    assert artifact.load(directory=models).version == "tiny-1"

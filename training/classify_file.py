@@ -10,6 +10,8 @@ from model.classifier import ReviewClassifier
 from model.text import is_blank
 
 CHUNK = 1000
+NOT_UTF8 = "\ufffd"
+"""The input is opened with errors="replace": a line that was not UTF-8 shows this character and is skipped."""
 
 
 def read_rows(stream: IO[str], fmt: str, text_field: str) -> Iterator[tuple[int, dict | None, str | None, str | None]]:
@@ -17,10 +19,16 @@ def read_rows(stream: IO[str], fmt: str, text_field: str) -> Iterator[tuple[int,
     if fmt == "txt":
         for n, line in enumerate(stream, 1):
             line = line.rstrip("\r\n")
-            yield (n, {}, line, None) if line.strip() else (n, None, None, "empty line")
+            if NOT_UTF8 in line:
+                yield n, None, None, "not UTF-8 text"
+            else:
+                yield (n, {}, line, None) if line.strip() else (n, None, None, "empty line")
     elif fmt == "jsonl":
         for n, line in enumerate(stream, 1):
             if not line.strip():
+                continue
+            if NOT_UTF8 in line:
+                yield n, None, None, "not UTF-8 text"
                 continue
             try:
                 record = json.loads(line)
@@ -41,6 +49,8 @@ def read_rows(stream: IO[str], fmt: str, text_field: str) -> Iterator[tuple[int,
             n = reader.line_num
             if None in record:
                 yield n, None, None, "more fields than the header"
+            elif any(NOT_UTF8 in (v or "") for v in record.values()):
+                yield n, None, None, "not UTF-8 text"
             else:
                 yield n, record, record[text_field] or "", None
     else:

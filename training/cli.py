@@ -123,7 +123,7 @@ def evaluate(datasets, model_dir, model_version, out):
 
 
 @main.command()
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("r", encoding="utf-8-sig", errors="replace"), default="-")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "txt"]), default=None,
               help="Input format (default: from the file name; stdin: txt).")
 @click.option("--text-field", default="review", show_default=True, help="JSONL field or CSV column with the review.")
@@ -132,7 +132,7 @@ def evaluate(datasets, model_dir, model_version, out):
 def classify(source, fmt, text_field, model_dir, model_version):
     """Label many reviews: one JSON object per input row on stdout, in order; bad rows reported on stderr."""
     from training.classify_file import classify_stream, read_rows
-    fmt = fmt or {".jsonl": "jsonl", ".csv": "csv"}.get(Path(source.name).suffix.lower(), "txt")
+    fmt = fmt or {".jsonl": "jsonl", ".csv": "csv"}.get(Path(getattr(source, "name", "-")).suffix.lower(), "txt")
     loaded = load_model(model_dir, model_version)
     out = sys.stdout
     try:

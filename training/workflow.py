@@ -115,6 +115,9 @@ def run(*, datasets_dir: Path | None, exports: LabelledSet | None = None, model_
         progress: Progress | None = None) -> TrainResult:
     progress = progress or Progress()
     version = version or artifact.new_version()
+    if artifact.model_path(version, model_dir).exists() or artifact.manifest_path(version, model_dir).exists():
+        raise ValueError(f"model version {version!r} already exists in {model_dir}: pick another --version "
+                         "(a saved version is never overwritten, so what is active stays what was gated)")
     sentiment, disputes, prints = gather(datasets_dir=datasets_dir, exports=exports, progress=progress)
     s_split, d_split = sentiment.split(), disputes.split()
     classifier = fit(s_split["train"], d_split["train"], s_split["valid"], d_split["valid"], config=config, progress=progress)
