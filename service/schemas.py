@@ -45,7 +45,7 @@ class DraftIn(ReviewIn):
 
 
 class BatchItemIn(ReviewIn):
-    id: Annotated[str | int, Field(description="Your id for the item, echoed back.")]
+    id: Annotated[Annotated[str, Field(max_length=128)] | int, Field(description="Your id for the item (≤ 128 characters), echoed back.")]
     rating: Rating = None
     alternatives: Alternatives = 1
 

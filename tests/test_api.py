@@ -79,10 +79,11 @@ def test_personal_data_is_masked_and_reported(client):
 def test_batch_keeps_order_and_isolates_a_bad_item(client):
     r = client.post("/v1/drafts/batch", json={"items": [
         {"id": "a", "review": "很好用"}, {"id": "b", "review": ""}, {"id": 3, "review": "物流太慢"},
-        {"id": "d", "review": "好", "rating": 9}, "not an object"]})
+        {"id": "d", "review": "好", "rating": 9}, "not an object", {"id": "x" * 500, "review": "好"}]})
     assert r.status_code == 200
     results = r.json()["results"]
-    assert [x["id"] for x in results] == ["a", "b", 3, "d", None]
+    assert [x["id"] for x in results][:5] == ["a", "b", 3, "d", None]
+    assert results[5]["error"]["fields"][0]["field"].startswith("items.5.id")
     assert "draft" in results[0] and "draft" in results[2]
     assert results[1]["error"]["fields"][0]["field"] == "items.1.review"
     assert results[3]["error"]["fields"][0]["field"] == "items.3.rating"
