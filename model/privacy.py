@@ -87,7 +87,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], int, int, re.Pattern[str] | None], ...
     ("wechat", _rx(r"(?<![a-z])(?:微信号?|weixin|wechat|wx|vx|v信|威信|薇信)" + _VALUE_LEAD
                    + r"([a-z][\w\-]{5,19}|\d{5,11})(?![\w\-])"), 1, 0, _needs("[微威薇wWvV]")),
     ("qq", _rx(r"(?<![a-z])(?:qq|扣扣|企鹅号)" + _VALUE_LEAD + r"(\d{5,11})(?!\d)"), 1, 5, _needs("[qQ扣企]")),
-    ("name", re.compile(r"(?:收件人|收货人|联系人|寄件人|签收人|姓名|名字叫|名字是)\s*([:：是为]?)\s*"
+    ("name", re.compile(r"(?:收件人|收货人|联系人|寄件人|签收人|姓名|名字叫|名字是|我叫)\s*([:：是为]?)\s*"
                         rf"([{_HAN}·]{{2,4}}?|[A-Za-z][A-Za-z .]{{1,29}}[A-Za-z])"
                         rf"(?=$|[^{_HAN}·]|电话|手机|地址|联系|签收|收货|的|说|已|在|先生|女士|小姐)"), 2, 0, None),
     ("address", re.compile(r"(?:收货地址|收件地址|家庭住址|详细地址|住址|地址)" + _VALUE_LEAD
@@ -98,6 +98,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], int, int, re.Pattern[str] | None], ...
     ("phone", _rx(r"(?<![\d+])(?:\(?(?:\+|00)?86\)?" + _SEP + r"*)?1[3-9]\d(?:" + _SEP + r"*\d){8}(?!\d)"), 0, 3,
      _needs(r"1[3-9]\d")),
     ("phone", _rx(r"(?<!\d)1[3-9]\d[*xX]{4}\d{4}(?!\d)"), 0, 4, _needs(r"1[3-9]\d")),
+    ("phone", _rx(r"(?<![\d+])09\d{2}" + _SEP + r"?\d{3}" + _SEP + r"?\d{3}(?!\d)"), 0, 3, _needs("09")),
     ("phone", _rx(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})" + _SEP + r"*[2-9]\d{6,7}(?:" + _SEP
                   + r"*(?:转|-|ext)" + _SEP + r"*\d{1,5})?(?!\d)"), 0, 7, None),
     ("tracking_number", _rx(r"(?<![a-z])(?:sf|yt|yto|jd|jdv|jdx|zto|zt|sto|yd|yunda|ems|jt|jtsd|dpk|db|best|ht|"

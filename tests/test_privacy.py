@@ -101,3 +101,10 @@ def test_invisible_characters_inside_a_number_do_not_hide_it():
 def test_email_is_not_split_into_a_qq_number():
     result = mask_personal_data("QQ邮箱 12345678@qq.com")
     assert result.types == {"email"}
+
+
+def test_self_introduced_names_and_taiwan_mobiles_are_masked():
+    result = mask_personal_data("我叫林美华，手机0912-345-678，包裹破了")
+    assert "林美华" not in result.text and "0912" not in result.text
+    assert {"name", "phone"} <= result.types
+    assert mask_personal_data("我叫不出这个颜色的名字").redactions == ()
