@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from model.pipeline import analyse
 from model.settings import ShopSettings
 from service import errors
 from service.config import ServiceSettings, get_settings
@@ -35,6 +36,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         loaded = await asyncio.to_thread(holder.load_active)
         log.info("model %s loaded in %.2fs", loaded.version, loaded.load_seconds)
+        # The first draft would otherwise pay for loading phrasings and the Traditional converter.
+        await asyncio.to_thread(analyse, loaded.classifier, "物流太慢，客服態度也不好", app.state.shop)
         watcher = asyncio.create_task(holder.watch(settings.reload_interval_seconds)) if settings.reload_interval_seconds > 0 else None
         try:
             yield
