@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from model.text import to_simplified
+from model.text import half_width, to_simplified
 
 __all__ = ["Redaction", "MaskResult", "mask_personal_data", "contains_personal_data", "PLACEHOLDERS"]
 
@@ -41,8 +41,6 @@ PLACEHOLDERS = {
     "email": "[邮箱]", "wechat": "[微信号]", "qq": "[QQ号]", "address": "[地址]", "name": "[姓名]",
 }
 
-_HALF_WIDTH = {chr(0xFF01 + i): chr(0x21 + i) for i in range(0x5E)} | {"\u3000": " "}
-_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _SEP = r"[ \t\-\u200b-\u200d\u2060\ufeff]"
 _VALUE_LEAD = r"[号码是为:：#\s]*"
 _HAN = r"\u4e00-\u9fff"
@@ -123,14 +121,9 @@ _DIGIT_RUN = re.compile(r"\d+")
 _LONG_DIGITS = re.compile(r"(?<![\dA-Za-z])\d{10,}(?![\dA-Za-z])")
 
 
-def _to_half_width(m: re.Match[str]) -> str:
-    """Replacing only the full-width characters is several times faster than str.translate on Han text."""
-    return _HALF_WIDTH[m.group()]
-
-
 def _view(text: str) -> str:
     """One character per original character: half-width ASCII, Simplified Han."""
-    half = _FULL_WIDTH.sub(_to_half_width, text)
+    half = half_width(text)
     simple = to_simplified(half)
     if len(simple) == len(half):
         return simple

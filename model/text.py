@@ -25,11 +25,13 @@ _INVISIBLE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u
 _SPACES = re.compile(r"\s+")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_HALF_WIDTH = {chr(0xFF01 + i): chr(0x21 + i) for i in range(0x5E)} | {"\u3000": " "}
 
 
-def _half_width(match: re.Match) -> str:
-    ch = match.group()
-    return " " if ch == "\u3000" else chr(ord(ch) - 0xFEE0)
+def half_width(text: str) -> str:
+    """Full-width ASCII and the ideographic space as their half-width forms; every other character kept,
+    so offsets stay the same. Replacing only those is several times faster than str.translate on Han text."""
+    return _FULL_WIDTH.sub(lambda m: _HALF_WIDTH[m.group()], text) if _FULL_WIDTH.search(text) else text
 
 
 MEMO = 2048
@@ -51,9 +53,8 @@ def _converter(config: str) -> opencc.OpenCC:
 def clean(text: str) -> str:
     """NFKC (full-width -> half-width), invisible characters removed, whitespace folded, length capped."""
     text = text[: MAX_REVIEW_CHARS * 2]
-    if _FULL_WIDTH.search(text):  # NFKC maps these too, but after this its quick check passes typical Chinese text
-        text = _FULL_WIDTH.sub(_half_width, text)
-    text = unicodedata.normalize("NFKC", text)
+    # NFKC maps full-width forms too, but after half_width its quick check passes typical Chinese text.
+    text = unicodedata.normalize("NFKC", half_width(text))
     text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text).strip()
     return text[:MAX_REVIEW_CHARS]
