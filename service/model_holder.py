@@ -45,8 +45,11 @@ class ModelHolder:
         self._lock = asyncio.Lock()
 
     def load_active(self) -> artifact.LoadedModel:
-        loaded = artifact.load(directory=self.model_dir)
-        loaded.classifier.predict(["预热一下分词和特征"])  # warm jieba and the vectorizer before serving
+        return self._install(artifact.load(directory=self.model_dir))
+
+    def _install(self, loaded: artifact.LoadedModel) -> artifact.LoadedModel:
+        """Warm the new model (jieba, scorer) before it takes requests, then swap the one reference."""
+        loaded.classifier.predict(["预热一下分词和特征"])
         self.current = loaded
         _return_freed_memory()
         return loaded
@@ -74,10 +77,7 @@ class ModelHolder:
         except Exception:
             self._refused = identity
             raise
-        loaded.classifier.predict(["预热一下分词和特征"])
-        self.current = loaded
-        _return_freed_memory()
-        return version
+        return self._install(loaded).version
 
     async def reload(self, *, force: bool = False) -> dict:
         """Check ACTIVE now (in a thread: loading takes a second of CPU). Never raises: whatever goes wrong
