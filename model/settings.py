@@ -80,9 +80,11 @@ class ShopSettings(BaseModel):
             raise ValueError(f"{path.name}: shop settings must be a table/object of fields")
         return cls.model_validate(data)
 
-    def merged(self, overrides: dict[str, Any]) -> ShopSettings:
+    def merged(self, overrides: dict[str, Any] | None) -> ShopSettings:
         """These settings with some fields replaced (per-request); only fields set explicitly carry over,
-        so overriding `shop_name` still updates a default `sign_off`."""
+        so overriding `shop_name` still updates a default `sign_off`. No overrides: these settings."""
+        if not overrides:
+            return self
         return type(self).model_validate({**self.model_dump(exclude_unset=True), **overrides})
 
 

@@ -20,7 +20,9 @@ from service.app import create_app
 from service.config import ServiceSettings
 from tests.samples import reviews
 from training.cli import main
-from training.datasets import split_of
+from training.datasets import LabelledSet, split_of
+from training.progress import Progress
+from training.workflow import gather
 
 
 def cli(*args):
@@ -67,6 +69,16 @@ def test_gate_refuses_a_worse_model_and_force_overrides(models, tiny_datasets, t
             "--version", "forced", "--force", "--quiet", "--report-dir", tmp_path)
     assert r.exit_code == 0
     assert artifact.active_version(models) == "forced"
+
+
+def test_export_texts_are_masked_for_training_without_changing_the_callers_rows():
+    phone_review = "快递太慢了，有事打我电话13812345678"
+    exports = LabelledSet()
+    exports.add(phone_review, source="shop", sentiment="negative", disputes=("logistics",), primary="logistics")
+    sentiment, disputes, _ = gather(datasets_dir=None, exports=exports, progress=Progress(quiet=True))
+    assert exports.texts == [phone_review]
+    assert "13812345678" not in sentiment.texts[0] and "13812345678" not in disputes.texts[0]
+    assert sentiment.texts[0].startswith("快递太慢了")
 
 
 def test_too_few_rows_is_a_clear_refusal(models, tiny_datasets, tmp_path):

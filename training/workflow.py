@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from model import artifact
@@ -70,10 +70,10 @@ def gather(*, datasets_dir: Path | None, exports: LabelledSet | None, progress: 
             progress.say(f"base: {len(sentiment):,} sentiment reviews, {len(disputes):,} dispute-labelled ({len(extra):,} read labels)")
     if exports is not None and len(exports):
         # Buyers' phone numbers and addresses must not become vocabulary in a saved model file.
-        exports.texts = [mask_personal_data(t).text for t in exports.texts]
+        masked = replace(exports, texts=[mask_personal_data(t).text for t in exports.texts])
         # Export rows first so a shop's own label wins over a corpus label for the same review.
-        sentiment = exports.with_sentiment().extend(sentiment).deduplicated()
-        disputes = exports.with_disputes().extend(disputes).deduplicated()
+        sentiment = masked.with_sentiment().extend(sentiment).deduplicated()
+        disputes = masked.with_disputes().extend(disputes).deduplicated()
     return sentiment, disputes, prints
 
 

@@ -13,7 +13,7 @@ router = APIRouter(tags=["checks"])
 @router.post("/checks", response_model=ChecksOut, responses={422: {"model": ErrorOut}})
 async def check(body: CheckIn, model: ModelDep, shop: ShopDep) -> dict:
     """Check a reply against rules R1–R14 for this review (the review is classified to know what it needs)."""
-    settings = shop.merged(body.settings) if body.settings else shop
+    settings = shop.merged(body.settings)
     prediction = model.classifier.predict_one(body.review)
     violations = check_reply(body.review, body.reply, settings, prediction, rating=body.rating)
     return {"passed": not violations, "violations": [{"rule": v.rule, "message": v.message} for v in violations]}
