@@ -20,8 +20,10 @@ from model.errors import ModelFileError
 from model.paths import ARTIFACT_DIR
 
 ACTIVE_FILE = "ACTIVE"
-FORMAT = "review-reply-model/2"
+FORMAT = "review-reply-model/3"
 """Bumped whenever the file layout changes; a file of another format is refused, not half-read."""
+READABLE_FORMATS = frozenset({"review-reply-model/2", FORMAT})
+"""Formats this code reads: /2 files (no sentiment hidden layer) still load, so a shop's retrained model survives an upgrade."""
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 
 
@@ -76,7 +78,7 @@ def read_manifest(version: str, directory: Path = ARTIFACT_DIR) -> dict:
         raise ModelFileError(f"no manifest for model version {version!r} in {directory}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelFileError(f"manifest {path} is not valid JSON: {exc}") from None
-    if manifest.get("format") != FORMAT or "sha256" not in manifest:
+    if manifest.get("format") not in READABLE_FORMATS or "sha256" not in manifest:
         raise ModelFileError(f"{path} is not a review-reply model manifest")
     return manifest
 
@@ -134,6 +136,6 @@ def load(version: str | None = None, directory: Path = ARTIFACT_DIR) -> LoadedMo
         payload = joblib.load(path)
     except Exception as exc:  # a file with the right hash that still fails is not ours to open further
         raise ModelFileError(f"model file {path} could not be read: {exc}") from None
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+    if not isinstance(payload, dict) or payload.get("format") not in READABLE_FORMATS:
         raise ModelFileError(f"{path} is not a review-reply model file")
     return LoadedModel(ReviewClassifier.from_state(payload["state"]), manifest, time.perf_counter() - started)

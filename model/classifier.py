@@ -32,7 +32,7 @@ def rescale(p: np.ndarray, threshold: float) -> np.ndarray:
 class ReviewClassifier:
     """The fitted numbers that score reviews, the thresholds, and the sklearn pipeline they came from.
 
-    `pipeline` is the pickled scikit-learn pipeline (vectorizer + four models) as trained: kept in the
+    `pipeline` is the pickled scikit-learn pipeline (vectorizer + four models + the sentiment network) as trained: kept in the
     model file for reference and for checking `scorer` against it, and unpickled only when asked for.
     """
 
@@ -42,10 +42,10 @@ class ReviewClassifier:
     pipeline: bytes
 
     @classmethod
-    def from_sklearn(cls, vectorizer, sentiment_model, dispute_models: dict) -> "ReviewClassifier":
+    def from_sklearn(cls, vectorizer, sentiment_model, dispute_models: dict, sentiment_mlp=None) -> "ReviewClassifier":
         models = [sentiment_model, *(dispute_models[k] for k in DISPUTE_TYPES)]
-        return cls(LinearScorer.from_sklearn(vectorizer, models), 0.5, {k: 0.5 for k in DISPUTE_TYPES},
-                   pickle.dumps({"vectorizer": vectorizer, "models": models}, protocol=5))
+        return cls(LinearScorer.from_sklearn(vectorizer, models, sentiment_mlp), 0.5, {k: 0.5 for k in DISPUTE_TYPES},
+                   pickle.dumps({"vectorizer": vectorizer, "models": models, "sentiment_mlp": sentiment_mlp}, protocol=5))
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """Classify a batch; raises EmptyReviewError naming the first empty text's position."""
@@ -76,7 +76,10 @@ class ReviewClassifier:
         from model.features import feature_rows
         parts = pickle.loads(self.pipeline)
         features = parts["vectorizer"].transform(feature_rows(list(normalised)))
-        return np.column_stack([m.predict_proba(features)[:, 1] for m in parts["models"]])
+        p = np.column_stack([m.predict_proba(features)[:, 1] for m in parts["models"]])
+        if parts.get("sentiment_mlp") is not None:
+            p[:, 0] = (p[:, 0] + parts["sentiment_mlp"].predict_proba(features)[:, 1]) / 2
+        return p
 
     @staticmethod
     def _prediction(positive: float, dispute_scores: dict[str, float]) -> Prediction:

@@ -1,11 +1,17 @@
-"""Scoring: normalised text + tokens -> TF-IDF features -> the four logistic-regression probabilities.
+"""Scoring: normalised text + tokens -> TF-IDF features -> the four label probabilities.
+
+Four logistic regressions (sentiment, then one per dispute type) read the whole feature vector. Sentiment
+also has a small neural head (one hidden ReLU layer over the 40k most sentiment-bearing features, see
+`HiddenLayer`) whose probability is averaged with its logistic regression's: it catches combinations a
+linear model cannot ("不错" + "就是" + a complaint), and the pair errs less than either alone.
 
 At save time the trained scikit-learn pipeline (see `model/features.py`) is reduced to its fitted numbers:
 each vectorizer's vocabulary and idf, and the stacked weights of the four models. Serving needs only
 these and numpy/scipy, not scikit-learn: a worker starts about a second sooner and ~80 MB smaller, and
 one review is scored without sklearn's per-call input checks (~2 ms of overhead around ~50 us of sums).
 The arithmetic is sklearn's own: n-grams made the way its analyzers make them, sublinear TF x IDF, L2 norm
-per block, sigmoid(w.x + b). `tests/test_classifier.py` checks both give the same probabilities.
+per block, sigmoid(w.x + b), relu for the hidden layer. `tests/test_classifier.py` checks both give the
+same probabilities.
 """
 from __future__ import annotations
 
@@ -56,15 +62,77 @@ class Block:
         return idx, tf
 
 
+@dataclass
+class HiddenLayer:
+    """A fitted one-hidden-layer network over some feature columns, as plain arrays.
+
+    P = sigmoid(relu(x[columns] @ w1 + b1) @ w2 + b2). `row_of` maps a feature index to its row of `w1`
+    (-1: not an input), so one review's few non-zero features are looked up, not a 40k-wide slice.
+    """
+
+    columns: np.ndarray  # (k,) feature indices, ascending
+    w1: np.ndarray  # (k, h)
+    b1: np.ndarray  # (h,)
+    w2: np.ndarray  # (h,)
+    b2: float
+
+    def __post_init__(self) -> None:
+        self.columns = np.asarray(self.columns, dtype=np.int64)
+        self.w1 = np.ascontiguousarray(self.w1, dtype=np.float64)
+        self.b1, self.w2 = np.asarray(self.b1, dtype=np.float64), np.asarray(self.w2, dtype=np.float64).ravel()
+        self.b2 = float(self.b2)
+        self.row_of = np.full(int(self.columns.max()) + 1 if len(self.columns) else 0, -1, dtype=np.int64)
+        self.row_of[self.columns] = np.arange(len(self.columns))
+
+    @classmethod
+    def from_sklearn(cls, pipeline) -> "HiddenLayer":
+        """From a fitted Pipeline(SelectKBest, MLPClassifier with one ReLU hidden layer)."""
+        select, mlp = pipeline[0], pipeline[-1]
+        if len(mlp.coefs_) != 2 or mlp.activation != "relu" or mlp.out_activation_ != "logistic":
+            raise ValueError("HiddenLayer reproduces a binary MLP with one ReLU hidden layer only")
+        return cls(np.flatnonzero(select.get_support()), mlp.coefs_[0], mlp.intercepts_[0], mlp.coefs_[1], mlp.intercepts_[1][0])
+
+    def to_state(self) -> dict:
+        # Half the bytes when the weights are float16 values already (training rounds them so); else float32.
+        w1 = self.w1.astype(np.float16)
+        if not np.array_equal(w1, self.w1):
+            w1 = self.w1.astype(np.float32)
+        return {"columns": self.columns.astype(np.int32), "w1": w1, "b1": self.b1,
+                "w2": self.w2, "b2": self.b2}
+
+    def rows(self, features: np.ndarray) -> np.ndarray:
+        """Rows of `w1` for these feature indices (-1 where a feature is not an input)."""
+        inside = features < len(self.row_of)
+        out = np.full(len(features), -1, dtype=np.int64)
+        out[inside] = self.row_of[features[inside]]
+        return out
+
+    def probability(self, pre_activation: np.ndarray) -> np.ndarray:
+        """P from x @ w1 (one row per review)."""
+        hidden = np.maximum(pre_activation + self.b1, 0.0)
+        return 1.0 / (1.0 + np.exp(-(hidden @ self.w2 + self.b2)))
+
+
 class LinearScorer:
-    def __init__(self, blocks: list[Block], weights: np.ndarray, intercepts: np.ndarray) -> None:
+    """Feature blocks + stacked logistic-regression weights (+ the optional sentiment hidden layer)."""
+
+    def __init__(self, blocks: list[Block], weights: np.ndarray, intercepts: np.ndarray,
+                 sentiment_hidden: HiddenLayer | None = None) -> None:
         self.blocks = blocks
         self.weights = np.ascontiguousarray(weights, dtype=np.float64)  # (n_features, n_models)
         self.intercepts = np.asarray(intercepts, dtype=np.float64)
+        self.sentiment_hidden = sentiment_hidden
+        # Per block: its columns that feed the hidden layer, and their rows of w1 (contiguous: columns ascend).
+        self._hidden_inputs = []
+        if sentiment_hidden:
+            for block in blocks:
+                start, end = np.searchsorted(sentiment_hidden.columns, [block.offset, block.offset + len(block.vocabulary)])
+                self._hidden_inputs.append((sentiment_hidden.columns[start:end] - block.offset, sentiment_hidden.w1[start:end]))
 
     @classmethod
-    def from_sklearn(cls, vectorizer, models: list) -> "LinearScorer":
-        """From a fitted ColumnTransformer of TfidfVectorizers and binary LogisticRegressions (training side)."""
+    def from_sklearn(cls, vectorizer, models: list, sentiment_mlp=None) -> "LinearScorer":
+        """From a fitted ColumnTransformer of TfidfVectorizers and binary LogisticRegressions (training side),
+        and optionally the sentiment Pipeline(SelectKBest, MLPClassifier) over the same features."""
         blocks, offset = [], 0
         for _, vec, column in vectorizer.transformers_:
             if not (vec.sublinear_tf and vec.use_idf and vec.norm == "l2" and vec.lowercase and vec.analyzer in ("word", "char")):
@@ -73,7 +141,8 @@ class LinearScorer:
                                 vec.idf_.astype(np.float64), offset))
             offset += len(vec.vocabulary_)
         weights = np.column_stack([m.coef_.ravel() for m in models])
-        return cls(blocks, weights, np.array([float(m.intercept_[0]) for m in models]))
+        hidden = HiddenLayer.from_sklearn(sentiment_mlp) if sentiment_mlp is not None else None
+        return cls(blocks, weights, np.array([float(m.intercept_[0]) for m in models]), hidden)
 
     def to_state(self) -> dict:
         """Plain arrays for the model file (vocabularies as arrays: a big dict unpickles 8x slower)."""
@@ -82,6 +151,7 @@ class LinearScorer:
                         "terms": np.array(sorted(b.vocabulary, key=b.vocabulary.get))} for b in self.blocks],
             "weights": self.weights.astype(np.float32),
             "intercepts": self.intercepts,
+            "sentiment_hidden": self.sentiment_hidden.to_state() if self.sentiment_hidden else None,
         }
 
     @classmethod
@@ -92,24 +162,37 @@ class LinearScorer:
             blocks.append(Block(b["column"], b["analyzer"], tuple(b["ngram_range"]),
                                 {t: i for i, t in enumerate(terms)}, np.asarray(b["idf"], dtype=np.float64), offset))
             offset += len(terms)
-        return cls(blocks, state["weights"], state["intercepts"])
+        hidden = state.get("sentiment_hidden")  # absent in files written before the hidden layer
+        return cls(blocks, state["weights"], state["intercepts"], HiddenLayer(**hidden) if hidden else None)
 
     def probabilities(self, columns: tuple[str, str]) -> np.ndarray:
         """P(label) for each model, for one review given as its input columns (normalised text, tokens)."""
         logits = self.intercepts.copy()
+        hidden = self.sentiment_hidden
+        pre = np.zeros(hidden.w1.shape[1]) if hidden else None
         for block in self.blocks:
             cols, tf = block.counts(columns[block.column])
             if len(cols):
                 v = tf * block.idf[cols]
-                logits += (v / math.sqrt(float(v @ v))) @ self.weights[cols + block.offset]
-        return 1.0 / (1.0 + np.exp(-logits))
+                v /= math.sqrt(float(v @ v))
+                logits += v @ self.weights[cols + block.offset]
+                if hidden:
+                    rows = hidden.rows(cols + block.offset)
+                    inside = rows >= 0
+                    pre += v[inside] @ hidden.w1[rows[inside]]
+        p = 1.0 / (1.0 + np.exp(-logits))
+        if hidden:
+            p[0] = (p[0] + hidden.probability(pre[None, :])[0]) / 2
+        return p
 
     def probabilities_many(self, rows: list[tuple[str, str]]) -> np.ndarray:
         """(n, n_models) for many reviews: one sparse matrix per block, then one product."""
         if len(rows) < BATCH_FROM:
             return np.array([self.probabilities(r) for r in rows]).reshape(len(rows), -1)
         logits = np.tile(self.intercepts, (len(rows), 1))
-        for block in self.blocks:
+        hidden = self.sentiment_hidden
+        pre = np.zeros((len(rows), hidden.w1.shape[1])) if hidden else None
+        for b, block in enumerate(self.blocks):
             counted = [block.counts(row[block.column]) for row in rows]
             cols = np.concatenate([c for c, _ in counted])
             indptr = np.concatenate([[0], np.cumsum([len(c) for c, _ in counted])])
@@ -119,4 +202,10 @@ class LinearScorer:
             norms[norms == 0] = 1.0
             x = sp.diags(1.0 / norms) @ x
             logits += x @ self.weights[block.offset:block.offset + len(block.vocabulary)]
-        return 1.0 / (1.0 + np.exp(-logits))
+            if hidden:
+                inputs, w1 = self._hidden_inputs[b]
+                pre += x[:, inputs] @ w1
+        p = 1.0 / (1.0 + np.exp(-logits))
+        if hidden:
+            p[:, 0] = (p[:, 0] + hidden.probability(pre)) / 2
+        return p

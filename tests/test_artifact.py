@@ -52,6 +52,29 @@ def test_foreign_file_with_a_forged_manifest_is_refused(tiny_model_dir, tmp_path
         artifact.load(directory=models)
 
 
+def test_a_format_2_file_without_the_sentiment_network_still_loads(tiny_model_dir, tmp_path):
+    """Models a shop retrained before the hidden layer existed keep working after an upgrade."""
+    import pickle
+
+    import joblib
+    import numpy as np
+    classifier = artifact.load(directory=tiny_model_dir).classifier
+    state = classifier.to_state()
+    state["scorer"].pop("sentiment_hidden")
+    parts = pickle.loads(state["pipeline"])
+    parts.pop("sentiment_mlp")
+    state["pipeline"] = pickle.dumps(parts)
+    path = tmp_path / "review-reply-old.joblib"
+    joblib.dump({"format": "review-reply-model/2", "state": state}, path)
+    manifest = {"format": "review-reply-model/2", "version": "old", "file": path.name, "sha256": artifact.sha256_of(path)}
+    (tmp_path / "review-reply-old.json").write_text(json.dumps(manifest))
+    old = artifact.load("old", tmp_path).classifier
+    assert old.scorer.sentiment_hidden is None
+    texts = ["质量太差了", "物流很快，很满意"] * 10
+    np.testing.assert_allclose(old.probabilities(texts), old.pipeline_probabilities(texts), atol=1e-5)
+    assert not np.allclose(old.probabilities(texts)[:, 0], classifier.probabilities(texts)[:, 0])
+
+
 def test_missing_active_pointer_says_what_to_do(tmp_path):
     with pytest.raises(ModelFileError, match="review-reply train"):
         artifact.load(directory=tmp_path)

@@ -49,6 +49,15 @@ def test_fast_scoring_matches_the_sklearn_pipeline(shipped_model):
     np.testing.assert_allclose(c.probabilities(many), c.pipeline_probabilities(many), atol=1e-5)
 
 
+def test_sentiment_network_scores_match_the_sklearn_pipeline(tiny_model_dir):
+    from model import artifact
+    c = artifact.load(directory=tiny_model_dir).classifier
+    assert c.scorer.sentiment_hidden is not None
+    texts = [normalise(t) for t in ["质量很差", "物流很快，客服很耐心", "不错，就是发货有点慢", "Great!", "好评" * 30]]
+    np.testing.assert_allclose(c.probabilities(texts), c.pipeline_probabilities(texts), atol=1e-5)
+    np.testing.assert_allclose(c.probabilities(texts * 5), c.pipeline_probabilities(texts * 5), atol=1e-5)
+
+
 def test_traditional_review_gets_the_same_labels(shipped_model):
     c = shipped_model.classifier
     assert c.predict_one("客服態度很差，一直不回覆").as_dict() == c.predict_one("客服态度很差，一直不回复").as_dict()
