@@ -97,8 +97,11 @@ def to_markdown(report: dict, *, title: str = "Evaluation report") -> str:
     d = report.get("disputes") or {}
     if d:
         lines += ["## Dispute types", "", f"Macro-F1 **{d['macro_f1']:.3f}** on {d['n']:,} hand-labelled reviews; "
-                  f"primary accuracy {d['primary_accuracy']:.2%}; exact label set {d['exact_set_accuracy']:.2%}.", "",
-                  "| type | precision | recall | F1 | support | tp | fp | fn |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+                  f"primary accuracy {d['primary_accuracy']:.2%}; exact label set {d['exact_set_accuracy']:.2%}.", ""]
+        if d.get("sentiment_accuracy_hand_labels") is not None:
+            lines += [f"Sentiment agrees with these reviews' hand labels (our taxonomy, not the corpora's star-based "
+                      f"labels) on {d['sentiment_accuracy_hand_labels']:.2%}.", ""]
+        lines += ["| type | precision | recall | F1 | support | tp | fp | fn |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
         lines += [f"| {k} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']:,} | "
                   f"{v['confusion']['tp']} | {v['confusion']['fp']} | {v['confusion']['fn']} |" for k, v in d["per_label"].items()]
         pc = d["primary_confusion"]
