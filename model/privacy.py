@@ -44,6 +44,7 @@ PLACEHOLDERS = {
 _SEP = r"[ \t\-\u200b-\u200d\u2060\ufeff]"
 _VALUE_LEAD = r"[号码是为:：#\s]*"
 _HAN = r"\u4e00-\u9fff"
+_CN_DIGIT = r"[0-9零〇一二三四五六七八九幺两]"
 _NEXT_FIELD = r"电话|手机|收件人|收货人|联系人|姓名|微信|qq|QQ|邮箱"
 
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -98,6 +99,9 @@ _RULES: tuple[tuple[str, re.Pattern[str], int, int, re.Pattern[str] | None], ...
     ("phone", _rx(r"(?<![\d+])(?:\(?(?:\+|00)?86\)?" + _SEP + r"*)?1[3-9]\d(?:" + _SEP + r"*\d){8}(?!\d)"), 0, 3,
      _needs(r"1[3-9]\d")),
     ("phone", _rx(r"(?<!\d)1[3-9]\d[*xX]{4}\d{4}(?!\d)"), 0, 4, _needs(r"1[3-9]\d")),
+    # A mobile number read out in Chinese numerals (幺 is how 1 is said in numbers), alone or mixed with digits.
+    ("phone", re.compile(rf"(?<!{_CN_DIGIT})[1一幺][3-9三四五六七八九](?:{_SEP}*{_CN_DIGIT}){{9}}(?!{_CN_DIGIT}|[十百千万])"),
+     0, 0, _needs("[1一幺][3-9三四五六七八九]")),
     ("phone", _rx(r"(?<![\d+])09\d{2}" + _SEP + r"?\d{3}" + _SEP + r"?\d{3}(?!\d)"), 0, 3, _needs("09")),
     ("phone", _rx(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})" + _SEP + r"*[2-9]\d{6,7}(?:" + _SEP
                   + r"*(?:转|-|ext)" + _SEP + r"*\d{1,5})?(?!\d)"), 0, 7, None),

@@ -103,6 +103,18 @@ def test_email_is_not_split_into_a_qq_number():
     assert result.types == {"email"}
 
 
+@pytest.mark.parametrize("text", ["有事打我电话一三八一二三四五六七八，谢谢", "手机幺三九 一二三四 五六七八", "138一二三四五六七八"])
+def test_mobile_numbers_in_chinese_numerals_are_masked(text):
+    result = mask_personal_data(text)
+    assert result.types == {"phone"}
+    assert "五六七八" not in result.text and "[电话]" in result.text
+
+
+@pytest.mark.parametrize("text", ["他一五一十地说了三四遍", "一三八一二三四五六七八九零", "等了一二三天，一三五都没人"])
+def test_ordinary_runs_of_chinese_numerals_are_left_alone(text):
+    assert mask_personal_data(text).redactions == ()
+
+
 def test_self_introduced_names_and_taiwan_mobiles_are_masked():
     result = mask_personal_data("我叫林美华，手机0912-345-678，包裹破了")
     assert "林美华" not in result.text and "0912" not in result.text
