@@ -66,8 +66,7 @@ class Block:
 class HiddenLayer:
     """A fitted one-hidden-layer network over some feature columns, as plain arrays.
 
-    P = sigmoid(relu(x[columns] @ w1 + b1) @ w2 + b2). `row_of` maps a feature index to its row of `w1`
-    (-1: not an input), so one review's few non-zero features are looked up, not a 40k-wide slice.
+    P = sigmoid(relu(x[columns] @ w1 + b1) @ w2 + b2).
     """
 
     columns: np.ndarray  # (k,) feature indices, ascending
@@ -81,8 +80,6 @@ class HiddenLayer:
         self.w1 = np.ascontiguousarray(self.w1, dtype=np.float64)
         self.b1, self.w2 = np.asarray(self.b1, dtype=np.float64), np.asarray(self.w2, dtype=np.float64).ravel()
         self.b2 = float(self.b2)
-        self.row_of = np.full(int(self.columns.max()) + 1 if len(self.columns) else 0, -1, dtype=np.int64)
-        self.row_of[self.columns] = np.arange(len(self.columns))
 
     @classmethod
     def from_sklearn(cls, pipeline) -> "HiddenLayer":
@@ -99,13 +96,6 @@ class HiddenLayer:
             w1 = self.w1.astype(np.float32)
         return {"columns": self.columns.astype(np.int32), "w1": w1, "b1": self.b1,
                 "w2": self.w2, "b2": self.b2}
-
-    def rows(self, features: np.ndarray) -> np.ndarray:
-        """Rows of `w1` for these feature indices (-1 where a feature is not an input)."""
-        inside = features < len(self.row_of)
-        out = np.full(len(features), -1, dtype=np.int64)
-        out[inside] = self.row_of[features[inside]]
-        return out
 
     def probability(self, pre_activation: np.ndarray) -> np.ndarray:
         """P from x @ w1 (one row per review)."""
@@ -170,16 +160,16 @@ class LinearScorer:
         logits = self.intercepts.copy()
         hidden = self.sentiment_hidden
         pre = np.zeros(hidden.w1.shape[1]) if hidden else None
-        for block in self.blocks:
+        for b, block in enumerate(self.blocks):
             cols, tf = block.counts(columns[block.column])
             if len(cols):
                 v = tf * block.idf[cols]
                 v /= math.sqrt(float(v @ v))
                 logits += v @ self.weights[cols + block.offset]
-                if hidden:
-                    rows = hidden.rows(cols + block.offset)
-                    inside = rows >= 0
-                    pre += v[inside] @ hidden.w1[rows[inside]]
+                if hidden and len(inputs := self._hidden_inputs[b][0]):
+                    rows = np.minimum(np.searchsorted(inputs, cols), len(inputs) - 1)
+                    hit = inputs[rows] == cols
+                    pre += v[hit] @ self._hidden_inputs[b][1][rows[hit]]
         p = 1.0 / (1.0 + np.exp(-logits))
         if hidden:
             p[0] = (p[0] + hidden.probability(pre[None, :])[0]) / 2
