@@ -112,12 +112,16 @@ class LinearScorer:
         self.weights = np.ascontiguousarray(weights, dtype=np.float64)  # (n_features, n_models)
         self.intercepts = np.asarray(intercepts, dtype=np.float64)
         self.sentiment_hidden = sentiment_hidden
-        # Per block: its columns that feed the hidden layer, and their rows of w1 (contiguous: columns ascend).
-        self._hidden_inputs = []
+        # Per block: its columns that feed the hidden layer, their rows of w1 (contiguous: columns ascend),
+        # and for one review's few columns a direct lookup column -> row (-1: not an input).
+        self._hidden_inputs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         if sentiment_hidden:
             for block in blocks:
                 start, end = np.searchsorted(sentiment_hidden.columns, [block.offset, block.offset + len(block.vocabulary)])
-                self._hidden_inputs.append((sentiment_hidden.columns[start:end] - block.offset, sentiment_hidden.w1[start:end]))
+                inputs = sentiment_hidden.columns[start:end] - block.offset
+                row_of = np.full(len(block.vocabulary), -1, dtype=np.int32)
+                row_of[inputs] = np.arange(len(inputs), dtype=np.int32)
+                self._hidden_inputs.append((inputs, sentiment_hidden.w1[start:end], row_of))
 
     @classmethod
     def from_sklearn(cls, vectorizer, models: list, sentiment_mlp=None) -> "LinearScorer":
@@ -166,10 +170,11 @@ class LinearScorer:
                 v = tf * block.idf[cols]
                 v /= math.sqrt(float(v @ v))
                 logits += v @ self.weights[cols + block.offset]
-                if hidden and len(inputs := self._hidden_inputs[b][0]):
-                    rows = np.minimum(np.searchsorted(inputs, cols), len(inputs) - 1)
-                    hit = inputs[rows] == cols
-                    pre += v[hit] @ self._hidden_inputs[b][1][rows[hit]]
+                if hidden:
+                    _, w1, row_of = self._hidden_inputs[b]
+                    rows = row_of[cols]
+                    hit = rows >= 0
+                    pre += v[hit] @ w1[rows[hit]]
         p = 1.0 / (1.0 + np.exp(-logits))
         if hidden:
             p[0] = (p[0] + hidden.probability(pre[None, :])[0]) / 2
@@ -193,7 +198,7 @@ class LinearScorer:
             x = sp.diags(1.0 / norms) @ x
             logits += x @ self.weights[block.offset:block.offset + len(block.vocabulary)]
             if hidden:
-                inputs, w1 = self._hidden_inputs[b]
+                inputs, w1, _ = self._hidden_inputs[b]
                 pre += x[:, inputs] @ w1
         p = 1.0 / (1.0 + np.exp(-logits))
         if hidden:
