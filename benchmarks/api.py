@@ -44,7 +44,7 @@ def start(workers: int) -> tuple[subprocess.Popen, str, float]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(["review-reply", "serve", "--port", str(port), "--workers", str(workers), "--no-access-log"],
+    proc = subprocess.Popen([sys.executable, "-m", "training", "serve", "--port", str(port), "--workers", str(workers), "--no-access-log"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     while time.perf_counter() - t0 < 60:

@@ -106,7 +106,7 @@ def fit(train_sentiment: LabelledSet, train_disputes: LabelledSet, valid_sentime
     return classifier
 
 
-def fit_sentiment_network(x, y: np.ndarray, config: TrainConfig) -> Pipeline:
+def fit_sentiment_network(x, y: np.ndarray, config: TrainConfig, *, seed: int = 0) -> Pipeline:
     """One ReLU hidden layer over the features most tied to sentiment (chi2), trained for a fixed few passes.
 
     A fixed number of passes, not 'until converged': on validation data it peaks after 3-4 passes over
@@ -115,7 +115,7 @@ def fit_sentiment_network(x, y: np.ndarray, config: TrainConfig) -> Pipeline:
     network = Pipeline([
         ("select", SelectKBest(chi2, k=min(config.sentiment_hidden_features, x.shape[1]))),
         ("mlp", MLPClassifier(hidden_layer_sizes=(config.sentiment_hidden_units,), batch_size=min(256, x.shape[0]),
-                              learning_rate_init=5e-4, max_iter=config.sentiment_hidden_epochs, random_state=0)),
+                              learning_rate_init=5e-4, max_iter=config.sentiment_hidden_epochs, random_state=seed)),
     ])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
