@@ -29,6 +29,7 @@ def main() -> None:
     from sklearn.linear_model import LogisticRegression
 
     from model.features import build_vectorizer, feature_rows
+    from model.scoring import blend_sentiment
     from model.text import normalise
     from training.progress import Progress
     from training.train import TrainConfig, best_threshold, fit_sentiment_network, sentiment_training_set
@@ -69,7 +70,7 @@ def main() -> None:
         right_lr = score(f"{label_name}, LR", p_lr)
         for seed in range(args.seeds):
             net = fit_sentiment_network(x_train, y, config, seed=seed)
-            p = {n: (p_lr[n] + net.predict_proba(x[n])[:, 1]) / 2 for n in held}
+            p = {n: blend_sentiment(p_lr[n], net.predict_proba(x[n])[:, 1]) for n in held}
             right = score(f"{label_name}, LR + network (seed {seed})", p)
             print(f"{'':40s} only LR right {int((right_lr & ~right).sum())}, only LR + network right {int((right & ~right_lr).sum())}")
 

@@ -21,7 +21,8 @@ from model.paths import ARTIFACT_DIR
 
 ACTIVE_FILE = "ACTIVE"
 FORMAT = "review-reply-model/3"
-"""Bumped whenever the file layout changes; a file of another format is refused, not half-read."""
+"""What `save` writes; bumped whenever the file layout changes. A file of a format not in READABLE_FORMATS
+is refused, not half-read."""
 READABLE_FORMATS = frozenset({"review-reply-model/2", FORMAT})
 """Formats this code reads: /2 files (no sentiment hidden layer) still load, so a shop's retrained model survives an upgrade."""
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
@@ -138,4 +139,8 @@ def load(version: str | None = None, directory: Path = ARTIFACT_DIR) -> LoadedMo
         raise ModelFileError(f"model file {path} could not be read: {exc}") from None
     if not isinstance(payload, dict) or payload.get("format") not in READABLE_FORMATS:
         raise ModelFileError(f"{path} is not a review-reply model file")
-    return LoadedModel(ReviewClassifier.from_state(payload["state"]), manifest, time.perf_counter() - started)
+    try:
+        classifier = ReviewClassifier.from_state(payload["state"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelFileError(f"{path} holds a model this code cannot use: {exc}") from None
+    return LoadedModel(classifier, manifest, time.perf_counter() - started)

@@ -14,7 +14,7 @@ import numpy as np
 
 from model.errors import EmptyReviewError
 from model.labels import DISPUTE_TYPES, DisputeScore, Prediction
-from model.scoring import LinearScorer
+from model.scoring import Scorer, blend_sentiment
 from model.text import clean, han_count, normalise
 from model.tokens import tokenize
 
@@ -36,7 +36,7 @@ class ReviewClassifier:
     model file for reference and for checking `scorer` against it, and unpickled only when asked for.
     """
 
-    scorer: LinearScorer
+    scorer: Scorer
     sentiment_threshold: float
     dispute_thresholds: dict[str, float]
     pipeline: bytes
@@ -44,7 +44,7 @@ class ReviewClassifier:
     @classmethod
     def from_sklearn(cls, vectorizer, sentiment_model, dispute_models: dict, sentiment_mlp=None) -> "ReviewClassifier":
         models = [sentiment_model, *(dispute_models[k] for k in DISPUTE_TYPES)]
-        return cls(LinearScorer.from_sklearn(vectorizer, models, sentiment_mlp), 0.5, {k: 0.5 for k in DISPUTE_TYPES},
+        return cls(Scorer.from_sklearn(vectorizer, models, sentiment_mlp), 0.5, {k: 0.5 for k in DISPUTE_TYPES},
                    pickle.dumps({"vectorizer": vectorizer, "models": models, "sentiment_mlp": sentiment_mlp}, protocol=5))
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
@@ -78,7 +78,7 @@ class ReviewClassifier:
         features = parts["vectorizer"].transform(feature_rows(list(normalised)))
         p = np.column_stack([m.predict_proba(features)[:, 1] for m in parts["models"]])
         if parts.get("sentiment_mlp") is not None:
-            p[:, 0] = (p[:, 0] + parts["sentiment_mlp"].predict_proba(features)[:, 1]) / 2
+            p[:, 0] = blend_sentiment(p[:, 0], parts["sentiment_mlp"].predict_proba(features)[:, 1])
         return p
 
     @staticmethod
@@ -101,5 +101,5 @@ class ReviewClassifier:
 
     @classmethod
     def from_state(cls, state: dict) -> "ReviewClassifier":
-        return cls(LinearScorer.from_state(state["scorer"]), state["sentiment_threshold"],
+        return cls(Scorer.from_state(state["scorer"]), state["sentiment_threshold"],
                    dict(state["dispute_thresholds"]), state["pipeline"])

@@ -2,11 +2,11 @@
 
 Four logistic regressions (sentiment, then one per dispute type) read the whole feature vector. Sentiment
 also has a small neural head (one hidden ReLU layer over the 40k most sentiment-bearing features, see
-`HiddenLayer`) whose probability is averaged with its logistic regression's: it catches combinations a
+`SentimentNetwork`) whose probability is averaged with its logistic regression's: it catches combinations a
 linear model cannot ("不错" + "就是" + a complaint), and the pair errs less than either alone.
 
 At save time the trained scikit-learn pipeline (see `model/features.py`) is reduced to its fitted numbers:
-each vectorizer's vocabulary and idf, and the stacked weights of the four models. Serving needs only
+each vectorizer's vocabulary and idf, the stacked weights of the four models, the network's weights. Serving needs only
 these and numpy/scipy, not scikit-learn: a worker starts about a second sooner and ~80 MB smaller, and
 one review is scored without sklearn's per-call input checks (~2 ms of overhead around ~50 us of sums).
 The arithmetic is sklearn's own: n-grams made the way its analyzers make them, sublinear TF x IDF, L2 norm
@@ -62,14 +62,16 @@ class Block:
         return idx, tf
 
 
+def blend_sentiment(linear: np.ndarray, network: np.ndarray) -> np.ndarray:
+    """P(positive) from the logistic regression's and the network's: their plain average."""
+    return (linear + network) / 2
+
+
 @dataclass
-class HiddenLayer:
-    """A fitted one-hidden-layer network over some feature columns, as plain arrays.
+class SentimentNetwork:
+    """The fitted sentiment network as plain arrays: P = sigmoid(relu(x[columns] @ w1 + b1) @ w2 + b2)."""
 
-    P = sigmoid(relu(x[columns] @ w1 + b1) @ w2 + b2).
-    """
-
-    columns: np.ndarray  # (k,) feature indices, ascending
+    columns: np.ndarray  # (k,) feature indices it reads, ascending
     w1: np.ndarray  # (k, h)
     b1: np.ndarray  # (h,)
     w2: np.ndarray  # (h,)
@@ -78,15 +80,19 @@ class HiddenLayer:
     def __post_init__(self) -> None:
         self.columns = np.asarray(self.columns, dtype=np.int64)
         self.w1 = np.ascontiguousarray(self.w1, dtype=np.float64)
-        self.b1, self.w2 = np.asarray(self.b1, dtype=np.float64), np.asarray(self.w2, dtype=np.float64).ravel()
+        self.b1, self.w2 = np.asarray(self.b1, dtype=np.float64).ravel(), np.asarray(self.w2, dtype=np.float64).ravel()
         self.b2 = float(self.b2)
+        if self.w1.ndim != 2 or self.w1.shape != (len(self.columns), len(self.b1)) or len(self.w2) != len(self.b1):
+            raise ValueError("sentiment network: weight shapes do not fit together")
+        if len(self.columns) and (self.columns[0] < 0 or np.any(np.diff(self.columns) <= 0)):
+            raise ValueError("sentiment network: feature columns must be distinct and ascending")
 
     @classmethod
-    def from_sklearn(cls, pipeline) -> "HiddenLayer":
+    def from_sklearn(cls, pipeline) -> "SentimentNetwork":
         """From a fitted Pipeline(SelectKBest, MLPClassifier with one ReLU hidden layer)."""
         select, mlp = pipeline[0], pipeline[-1]
         if len(mlp.coefs_) != 2 or mlp.activation != "relu" or mlp.out_activation_ != "logistic":
-            raise ValueError("HiddenLayer reproduces a binary MLP with one ReLU hidden layer only")
+            raise ValueError("SentimentNetwork reproduces a binary MLP with one ReLU hidden layer only")
         return cls(np.flatnonzero(select.get_support()), mlp.coefs_[0], mlp.intercepts_[0], mlp.coefs_[1], mlp.intercepts_[1][0])
 
     def to_state(self) -> dict:
@@ -94,49 +100,50 @@ class HiddenLayer:
         w1 = self.w1.astype(np.float16)
         if not np.array_equal(w1, self.w1):
             w1 = self.w1.astype(np.float32)
-        return {"columns": self.columns.astype(np.int32), "w1": w1, "b1": self.b1,
-                "w2": self.w2, "b2": self.b2}
+        return {"columns": self.columns.astype(np.int32), "w1": w1, "b1": self.b1, "w2": self.w2, "b2": self.b2}
 
     def probability(self, pre_activation: np.ndarray) -> np.ndarray:
-        """P from x @ w1 (one row per review)."""
+        """P(positive) from x[columns] @ w1, one row per review."""
         hidden = np.maximum(pre_activation + self.b1, 0.0)
         return 1.0 / (1.0 + np.exp(-(hidden @ self.w2 + self.b2)))
 
 
-class LinearScorer:
-    """Feature blocks + stacked logistic-regression weights (+ the optional sentiment hidden layer)."""
+class Scorer:
+    """Feature blocks, the stacked logistic-regression weights and (optionally) the sentiment network."""
 
     def __init__(self, blocks: list[Block], weights: np.ndarray, intercepts: np.ndarray,
-                 sentiment_hidden: HiddenLayer | None = None) -> None:
+                 network: SentimentNetwork | None = None) -> None:
         self.blocks = blocks
         self.weights = np.ascontiguousarray(weights, dtype=np.float64)  # (n_features, n_models)
         self.intercepts = np.asarray(intercepts, dtype=np.float64)
-        self.sentiment_hidden = sentiment_hidden
-        # Per block: its columns that feed the hidden layer, their rows of w1 (contiguous: columns ascend),
-        # and for one review's few columns a direct lookup column -> row (-1: not an input).
-        self._hidden_inputs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        if sentiment_hidden:
+        self.network = network
+        if network is not None and len(network.columns) and network.columns[-1] >= len(self.weights):
+            raise ValueError("sentiment network reads features the vectorizer does not make")
+        # Per block: its columns the network reads, their rows of w1 (contiguous, as columns ascend), and for
+        # one review's few columns a direct lookup column -> row (-1: not read).
+        self._network_inputs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        if network is not None:
             for block in blocks:
-                start, end = np.searchsorted(sentiment_hidden.columns, [block.offset, block.offset + len(block.vocabulary)])
-                inputs = sentiment_hidden.columns[start:end] - block.offset
+                start, end = np.searchsorted(network.columns, [block.offset, block.offset + len(block.vocabulary)])
+                inputs = network.columns[start:end] - block.offset
                 row_of = np.full(len(block.vocabulary), -1, dtype=np.int32)
                 row_of[inputs] = np.arange(len(inputs), dtype=np.int32)
-                self._hidden_inputs.append((inputs, sentiment_hidden.w1[start:end], row_of))
+                self._network_inputs.append((inputs, network.w1[start:end], row_of))
 
     @classmethod
-    def from_sklearn(cls, vectorizer, models: list, sentiment_mlp=None) -> "LinearScorer":
+    def from_sklearn(cls, vectorizer, models: list, sentiment_mlp=None) -> "Scorer":
         """From a fitted ColumnTransformer of TfidfVectorizers and binary LogisticRegressions (training side),
         and optionally the sentiment Pipeline(SelectKBest, MLPClassifier) over the same features."""
         blocks, offset = [], 0
         for _, vec, column in vectorizer.transformers_:
             if not (vec.sublinear_tf and vec.use_idf and vec.norm == "l2" and vec.lowercase and vec.analyzer in ("word", "char")):
-                raise ValueError("LinearScorer reproduces sublinear, idf-weighted, l2-normed word/char TF-IDF only")
+                raise ValueError("Scorer reproduces sublinear, idf-weighted, l2-normed word/char TF-IDF only")
             blocks.append(Block(column, vec.analyzer, tuple(vec.ngram_range), dict(vec.vocabulary_),
                                 vec.idf_.astype(np.float64), offset))
             offset += len(vec.vocabulary_)
         weights = np.column_stack([m.coef_.ravel() for m in models])
-        hidden = HiddenLayer.from_sklearn(sentiment_mlp) if sentiment_mlp is not None else None
-        return cls(blocks, weights, np.array([float(m.intercept_[0]) for m in models]), hidden)
+        network = SentimentNetwork.from_sklearn(sentiment_mlp) if sentiment_mlp is not None else None
+        return cls(blocks, weights, np.array([float(m.intercept_[0]) for m in models]), network)
 
     def to_state(self) -> dict:
         """Plain arrays for the model file (vocabularies as arrays: a big dict unpickles 8x slower)."""
@@ -145,39 +152,40 @@ class LinearScorer:
                         "terms": np.array(sorted(b.vocabulary, key=b.vocabulary.get))} for b in self.blocks],
             "weights": self.weights.astype(np.float32),
             "intercepts": self.intercepts,
-            "sentiment_hidden": self.sentiment_hidden.to_state() if self.sentiment_hidden else None,
+            # The key predates the class name; absent in format-2 files, None when trained without a network.
+            "sentiment_hidden": self.network.to_state() if self.network is not None else None,
         }
 
     @classmethod
-    def from_state(cls, state: dict) -> "LinearScorer":
+    def from_state(cls, state: dict) -> "Scorer":
         blocks, offset = [], 0
         for b in state["blocks"]:
             terms = b["terms"].tolist()
             blocks.append(Block(b["column"], b["analyzer"], tuple(b["ngram_range"]),
                                 {t: i for i, t in enumerate(terms)}, np.asarray(b["idf"], dtype=np.float64), offset))
             offset += len(terms)
-        hidden = state.get("sentiment_hidden")  # absent in files written before the hidden layer
-        return cls(blocks, state["weights"], state["intercepts"], HiddenLayer(**hidden) if hidden else None)
+        network = state.get("sentiment_hidden")
+        return cls(blocks, state["weights"], state["intercepts"], SentimentNetwork(**network) if network else None)
 
     def probabilities(self, columns: tuple[str, str]) -> np.ndarray:
         """P(label) for each model, for one review given as its input columns (normalised text, tokens)."""
         logits = self.intercepts.copy()
-        hidden = self.sentiment_hidden
-        pre = np.zeros(hidden.w1.shape[1]) if hidden else None
+        network = self.network
+        pre = np.zeros(len(network.b1)) if network is not None else None
         for b, block in enumerate(self.blocks):
             cols, tf = block.counts(columns[block.column])
             if len(cols):
                 v = tf * block.idf[cols]
                 v /= math.sqrt(float(v @ v))
                 logits += v @ self.weights[cols + block.offset]
-                if hidden:
-                    _, w1, row_of = self._hidden_inputs[b]
+                if network is not None:
+                    _, w1, row_of = self._network_inputs[b]
                     rows = row_of[cols]
-                    hit = rows >= 0
-                    pre += v[hit] @ w1[rows[hit]]
+                    read = rows >= 0
+                    pre += v[read] @ w1[rows[read]]
         p = 1.0 / (1.0 + np.exp(-logits))
-        if hidden:
-            p[0] = (p[0] + hidden.probability(pre[None, :])[0]) / 2
+        if network is not None:
+            p[0] = blend_sentiment(p[0], network.probability(pre[None, :])[0])
         return p
 
     def probabilities_many(self, rows: list[tuple[str, str]]) -> np.ndarray:
@@ -185,8 +193,8 @@ class LinearScorer:
         if len(rows) < BATCH_FROM:
             return np.array([self.probabilities(r) for r in rows]).reshape(len(rows), -1)
         logits = np.tile(self.intercepts, (len(rows), 1))
-        hidden = self.sentiment_hidden
-        pre = np.zeros((len(rows), hidden.w1.shape[1])) if hidden else None
+        network = self.network
+        pre = np.zeros((len(rows), len(network.b1))) if network is not None else None
         for b, block in enumerate(self.blocks):
             counted = [block.counts(row[block.column]) for row in rows]
             cols = np.concatenate([c for c, _ in counted])
@@ -197,10 +205,10 @@ class LinearScorer:
             norms[norms == 0] = 1.0
             x = sp.diags(1.0 / norms) @ x
             logits += x @ self.weights[block.offset:block.offset + len(block.vocabulary)]
-            if hidden:
-                inputs, w1, _ = self._hidden_inputs[b]
+            if network is not None:
+                inputs, w1, _ = self._network_inputs[b]
                 pre += x[:, inputs] @ w1
         p = 1.0 / (1.0 + np.exp(-logits))
-        if hidden:
-            p[:, 0] = (p[:, 0] + hidden.probability(pre)) / 2
+        if network is not None:
+            p[:, 0] = blend_sentiment(p[:, 0], network.probability(pre))
         return p

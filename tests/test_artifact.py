@@ -69,10 +69,23 @@ def test_a_format_2_file_without_the_sentiment_network_still_loads(tiny_model_di
     manifest = {"format": "review-reply-model/2", "version": "old", "file": path.name, "sha256": artifact.sha256_of(path)}
     (tmp_path / "review-reply-old.json").write_text(json.dumps(manifest))
     old = artifact.load("old", tmp_path).classifier
-    assert old.scorer.sentiment_hidden is None
-    texts = ["质量太差了", "物流很快，很满意"] * 10
+    assert old.scorer.network is None
+    texts = ["质量太差了", "物流很快，很满意"] * 10  # past the batch threshold, then one by one
     np.testing.assert_allclose(old.probabilities(texts), old.pipeline_probabilities(texts), atol=1e-5)
+    np.testing.assert_allclose(old.probabilities(texts[:1]), old.pipeline_probabilities(texts[:1]), atol=1e-5)
     assert not np.allclose(old.probabilities(texts)[:, 0], classifier.probabilities(texts)[:, 0])
+
+
+def test_a_file_whose_network_does_not_fit_is_refused(tiny_model_dir, tmp_path):
+    import joblib
+    state = artifact.load(directory=tiny_model_dir).classifier.to_state()
+    state["scorer"]["sentiment_hidden"]["columns"] = state["scorer"]["sentiment_hidden"]["columns"][::-1]
+    path = tmp_path / "review-reply-bad.joblib"
+    joblib.dump({"format": artifact.FORMAT, "state": state}, path)
+    manifest = {"format": artifact.FORMAT, "version": "bad", "file": path.name, "sha256": artifact.sha256_of(path)}
+    (tmp_path / "review-reply-bad.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelFileError, match="cannot use: sentiment network"):
+        artifact.load("bad", tmp_path)
 
 
 def test_missing_active_pointer_says_what_to_do(tmp_path):

@@ -52,8 +52,10 @@ def test_fast_scoring_matches_the_sklearn_pipeline(shipped_model):
 def test_sentiment_network_scores_match_the_sklearn_pipeline(tiny_model_dir):
     from model import artifact
     c = artifact.load(directory=tiny_model_dir).classifier
-    assert c.scorer.sentiment_hidden is not None
-    texts = [normalise(t) for t in ["质量很差", "物流很快，客服很耐心", "不错，就是发货有点慢", "Great!", "好评" * 30]]
+    assert c.scorer.network is not None
+    assert len(c.scorer.network.columns) < len(c.scorer.weights)  # some features are not network inputs
+    texts = [normalise(t) for t in ["质量很差", "物流很快，客服很耐心", "不错，就是发货有点慢", "Great!", "好评" * 30,
+                                    "鑫龘靐齉"]]  # the last: no n-gram the model knows
     np.testing.assert_allclose(c.probabilities(texts), c.pipeline_probabilities(texts), atol=1e-5)
     np.testing.assert_allclose(c.probabilities(texts * 5), c.pipeline_probabilities(texts * 5), atol=1e-5)
 
