@@ -44,7 +44,13 @@ PLACEHOLDERS = {
 _SEP = r"[ \t\-\u200b-\u200d\u2060\ufeff]"
 _VALUE_LEAD = r"[号码是为:：#\s]*"
 _HAN = r"\u4e00-\u9fff"
-_CN_DIGIT = r"[0-9零〇一二三四五六七八九幺两]"
+_NUMERALS = ("0零〇⓪", "1一幺壹①", "2二两贰②", "3三叁③", "4四肆④", "5五伍⑤", "6六陆⑥", "7七柒⑦", "8八捌⑧", "9九玖⑨")
+"""Ways to write each digit in a phone number spelt out (幺 is how 1 is read out; capitals and circled
+digits are how buyers slip numbers past platform filters)."""
+_ANY_NUMERAL = "[" + "".join(_NUMERALS) + "]"
+_SPELT_NUMERAL = "[" + "".join(n[1:] for n in _NUMERALS) + "]"
+_MOBILE_START = f"[{_NUMERALS[1]}][{''.join(_NUMERALS[3:])}]"
+_SPELT_SEP = r"[ \t\-\u200b-\u200d\u2060\ufeff，、,.。]"
 _NEXT_FIELD = r"电话|手机|收件人|收货人|联系人|姓名|微信|qq|QQ|邮箱"
 
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -99,9 +105,13 @@ _RULES: tuple[tuple[str, re.Pattern[str], int, int, re.Pattern[str] | None], ...
     ("phone", _rx(r"(?<![\d+])(?:\(?(?:\+|00)?86\)?" + _SEP + r"*)?1[3-9]\d(?:" + _SEP + r"*\d){8}(?!\d)"), 0, 3,
      _needs(r"1[3-9]\d")),
     ("phone", _rx(r"(?<!\d)1[3-9]\d[*xX]{4}\d{4}(?!\d)"), 0, 4, _needs(r"1[3-9]\d")),
-    # A mobile number read out in Chinese numerals (幺 is how 1 is said in numbers), alone or mixed with digits.
-    ("phone", re.compile(rf"(?<!{_CN_DIGIT})[1一幺][3-9三四五六七八九](?:{_SEP}*{_CN_DIGIT}){{9}}(?!{_CN_DIGIT}|[十百千万])"),
-     0, 0, _needs("[1一幺][3-9三四五六七八九]")),
+    # A mobile number spelt out at least partly in numerals other than 0-9 (一三八…, 壹叁捌…, ①③⑧…), with or
+    # without +86; all-digit runs are left to the rules above, which are stricter about separators.
+    # Separators are bounded (3 between numerals), so the look-ahead scans at most ~40 characters per start.
+    ("phone", re.compile(rf"(?<!{_ANY_NUMERAL})(?:(?:\+|加|00)?(?:86|八六){_SPELT_SEP}{{0,3}})?"
+                         rf"(?=(?:[0-9]|{_SPELT_SEP}){{0,40}}{_SPELT_NUMERAL}){_MOBILE_START}"
+                         rf"(?:{_SPELT_SEP}{{0,3}}{_ANY_NUMERAL}){{9}}"
+                         rf"(?!{_ANY_NUMERAL}|[十百千万])"), 0, 0, _needs(_MOBILE_START)),
     ("phone", _rx(r"(?<![\d+])09\d{2}" + _SEP + r"?\d{3}" + _SEP + r"?\d{3}(?!\d)"), 0, 3, _needs("09")),
     ("phone", _rx(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})" + _SEP + r"*[2-9]\d{6,7}(?:" + _SEP
                   + r"*(?:转|-|ext)" + _SEP + r"*\d{1,5})?(?!\d)"), 0, 7, None),

@@ -103,14 +103,18 @@ def test_email_is_not_split_into_a_qq_number():
     assert result.types == {"email"}
 
 
-@pytest.mark.parametrize("text", ["有事打我电话一三八一二三四五六七八，谢谢", "手机幺三九 一二三四 五六七八", "138一二三四五六七八"])
-def test_mobile_numbers_in_chinese_numerals_are_masked(text):
+@pytest.mark.parametrize("text", ["有事打我电话一三八一二三四五六七八，谢谢", "手机幺三九 一二三四 五六七八", "138一二三四五六七八",
+                                  "加八六一三八一二三四五六七八", "+86一三八一二三四五六七八", "一三八，一二三四、五六七八",
+                                  "壹叁捌壹贰叁肆伍陆柒捌", "①③⑧①②③④⑤⑥⑦⑧"])
+def test_mobile_numbers_spelt_in_numerals_are_masked(text):
     result = mask_personal_data(text)
     assert result.types == {"phone"}
-    assert "五六七八" not in result.text and "[电话]" in result.text
+    assert result.text.count("[电话]") == 1
+    assert not any(ch in result.text for ch in "五伍⑤67")
 
 
-@pytest.mark.parametrize("text", ["他一五一十地说了三四遍", "一三八一二三四五六七八九零", "等了一二三天，一三五都没人"])
+@pytest.mark.parametrize("text", ["他一五一十地说了三四遍", "一三八一二三四五六七八九零", "等了一二三天，一三五都没人",
+                                  "时间13 00-14 00-15 0", "尺码13 14 15 16 17 1"])
 def test_ordinary_runs_of_chinese_numerals_are_left_alone(text):
     assert mask_personal_data(text).redactions == ()
 
