@@ -65,7 +65,9 @@ def to_simplified(text: str) -> str:
 
 
 def to_traditional(text: str) -> str:
-    return _converter("s2t").convert(text)
+    """Traditional characters in the forms Taiwan uses (為, 裡, 著), which Hong Kong readers read as
+    naturally; OpenCC's plain `s2t` gives its own standard (爲, 裏, 着), rare in print. Words stay as written."""
+    return _converter("s2tw").convert(text)
 
 
 @lru_cache(maxsize=MEMO)

@@ -36,3 +36,7 @@ def test_very_long_text_is_capped():
 
 def test_han_count_ignores_latin_digits_and_emoji():
     assert han_count("abc 123 👍 好的") == 2
+
+
+def test_traditional_replies_use_the_forms_readers_know():
+    assert to_traditional("我们为您补发，包装里面着急") == "我們為您補發，包裝裡面著急"
