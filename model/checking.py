@@ -15,10 +15,10 @@ from model.labels import Prediction
 from model.privacy import PLACEHOLDERS, mask_personal_data
 from model.reply_vocab import (ABSOLUTE, APOLOGY, ASKS_FOR_PERSONAL_DATA, BLAME, CHANGE, COMPLAINT_LENGTH,
                                DISPUTE_FAMILIES, DISPUTE_NAMES_ZH, INDUCEMENT, OFF_PLATFORM, PRIVATE, PUSH_TO_COURIER,
-                               THANKS, UNVERIFIABLE, length_limits, remedies_named, reply_kind, script_of,
-                               search_family, visible_length)
+                               THANKS, UNVERIFIABLE, length_limits, remedies_named, reply_kind, search_family,
+                               visible_length)
 from model.settings import ShopSettings
-from model.text import clean, is_blank, normalise, to_traditional
+from model.text import clean, detect_script, is_blank, normalise, to_traditional
 
 __all__ = ["Violation", "check_reply", "REMEDY_NAMES_ZH"]
 
@@ -112,7 +112,7 @@ def _complaint_violations(text: str, body: str, offered: set[str], settings: Sho
     out = []
     if not APOLOGY.search(body):
         out.append(Violation("R4", "缺少道歉：请为给买家带来的不便真诚致歉"))
-    primary = prediction.primary_dispute or (prediction.dispute_types[0] if prediction.disputes else None)
+    primary = next(iter(prediction.disputes_primary_first), None)
     if primary and not DISPUTE_FAMILIES[primary].search(body):
         out.append(Violation("R6", f"没有回应主要问题（{DISPUTE_NAMES_ZH[primary]}）：请针对这一问题说明原因和处理"))
     if len(offered & set(settings.remedies)) < 2:
@@ -158,8 +158,8 @@ def check_reply(review: str, reply: str, settings: ShopSettings, prediction: Pre
     elif length > high:
         violations.append(Violation("R10", f"回复过长（{length}字）：请精简到{high}字以内"))
 
-    review_script = script_of(review)
-    if script_of(plain_body) != review_script:
+    review_script = detect_script(review)
+    if detect_script(plain_body) != review_script:
         wanted = "繁体" if review_script == "traditional" else "简体"
         violations.append(Violation("R14", f"文字与买家不一致：买家用{wanted}，回复也请用{wanted}"))
     return sorted(violations, key=lambda v: int(v.rule[1:]))

@@ -22,9 +22,9 @@ from model.paths import DATA_DIR
 from model.privacy import Redaction, contains_personal_data, mask_personal_data
 from model.reply_vocab import (ABSOLUTE, APOLOGY, ASKS_FOR_PERSONAL_DATA, BLAME, CHANGE, DISPUTE_FAMILIES, INDUCEMENT,
                                OFF_PLATFORM, PUSH_TO_COURIER, REMEDIES, REMEDY_FAMILIES, THANKS, UNVERIFIABLE, Remedy,
-                               ReplyKind, length_limits, remedies_named, reply_kind, script_of, visible_length)
+                               ReplyKind, length_limits, remedies_named, reply_kind, visible_length)
 from model.settings import ShopSettings
-from model.text import Script, clean, normalise, to_traditional
+from model.text import Script, clean, detect_script, normalise, to_traditional
 
 __all__ = ["Draft", "draft_reply", "detect_liked", "load_phrasings", "phrasing_problems", "MAX_DRAFTS", "PHRASINGS_FILE"]
 
@@ -244,13 +244,13 @@ def draft_reply(review: str, prediction: Prediction, settings: ShopSettings, *, 
         raise ValueError(f"rating must be between 1 and 5, got {rating}")
     masked = mask_personal_data(review)
     kind = reply_kind(prediction, rating)
-    disputes = _ordered_disputes(prediction)
+    disputes = prediction.disputes_primary_first  # R6: several disputes each addressed, the main one first
     normalised = _normalised(review)
     if kind == "complaint":
         liked = []
     else:
         liked = detect_liked(normalise(masked.text) if masked.redactions else normalised)
-    script = script_of(review)
+    script = detect_script(review)
     choose = _Chooser(hashlib.sha256(normalised.encode("utf-8")).digest())
     drafts: list[str] = []
     for rotation in range(MAX_DRAFTS * 4):
@@ -268,10 +268,3 @@ def _normalised(review: str) -> str:
     are the same text whenever cleaning the cleaned review changes nothing, which is all but odd inputs."""
     cleaned = clean(review)
     return normalise(cleaned) if clean(cleaned) == cleaned else normalise(review)
-
-
-def _ordered_disputes(prediction: Prediction) -> list[DisputeType]:
-    """Primary first (R6: several disputes each addressed, the main one first)."""
-    types = list(prediction.dispute_types)
-    primary = prediction.primary_dispute or (types[0] if types else None)
-    return [primary] + [t for t in types if t != primary] if primary else []

@@ -35,6 +35,13 @@ class Prediction:
     def dispute_types(self) -> tuple[DisputeType, ...]:
         return tuple(d.type for d in self.disputes)
 
+    @property
+    def disputes_primary_first(self) -> list[DisputeType]:
+        """The assigned types, the primary one first (a primary not given falls back to the first type)."""
+        types = list(self.dispute_types)
+        primary = self.primary_dispute or (types[0] if types else None)
+        return [primary] + [t for t in types if t != primary] if primary else []
+
     def as_dict(self) -> dict:
         return {
             "sentiment": {"label": self.sentiment, "score": round(self.sentiment_score, 4)},

@@ -7,11 +7,9 @@ recognises an agent's own wording through them.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Literal
 
 from model.labels import DisputeType, Prediction
-from model.text import MEMO, Script, detect_script, to_simplified
 
 Remedy = Literal["return", "exchange", "resend", "partial_refund", "repair", "coupon", "usage_guidance"]
 REMEDIES: tuple[Remedy, ...] = ("return", "exchange", "resend", "partial_refund", "repair", "coupon",
@@ -131,18 +129,3 @@ def remedies_named(normalised_text: str) -> set[Remedy]:
 def visible_length(text: str) -> int:
     """R10 counts non-whitespace characters."""
     return len("".join(text.split()))
-
-
-_NOT_HAN = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]")
-"""Everything but the Han characters `model.text.detect_script` counts (the complement of its class)."""
-
-
-@lru_cache(maxsize=MEMO)
-def script_of(text: str) -> Script:
-    """`detect_script(text)`, answered at once in the common case (R14): when converting the Han characters to
-    Simplified changes none of them the text is Simplified. detect_script lists every Han character, which is
-    slow on a 150-character reply; it still decides whenever some character does change."""
-    han = _NOT_HAN.sub("", text)
-    if to_simplified(han) == han:
-        return "simplified"
-    return detect_script(text)
