@@ -18,7 +18,7 @@ from model.privacy import contains_personal_data
 from model.reply_vocab import INDUCEMENT, Remedy
 from model.text import normalise
 
-__all__ = ["ShopSettings", "settings_error_message", "MAX_SETTING_CHARS", "DEFAULT_REMEDIES"]
+__all__ = ["ShopSettings", "settings_error_message", "error_text", "MAX_SETTING_CHARS", "DEFAULT_REMEDIES"]
 
 MAX_SETTING_CHARS = 40
 DEFAULT_REMEDIES: tuple[Remedy, ...] = ("return", "exchange", "resend", "partial_refund", "usage_guidance")
@@ -88,12 +88,12 @@ class ShopSettings(BaseModel):
         return type(self).model_validate({**self.model_dump(exclude_unset=True), **overrides})
 
 
+def error_text(error: dict) -> str:
+    """A pydantic error's message as a person should read it: without pydantic's "Value error, " prefix."""
+    return error.get("msg", "invalid").removeprefix("Value error, ")
+
+
 def settings_error_message(exc: ValidationError) -> str:
     """A short one-line message naming each bad field, without echoing the rejected value."""
-    parts = []
-    for error in exc.errors():
-        field = ".".join(str(p) for p in error.get("loc", ())) or "settings"
-        message = error.get("msg", "invalid")
-        message = message.removeprefix("Value error, ")
-        parts.append(f"{field}: {message}")
-    return "; ".join(parts)
+    return "; ".join(f"{'.'.join(str(p) for p in error.get('loc', ())) or 'settings'}: {error_text(error)}"
+                     for error in exc.errors())

@@ -45,12 +45,12 @@ def serve(host, port, workers, model_dir, shop_settings, access_log):
 def _check_settings_or_exit() -> None:
     """Fail before any worker starts, naming the setting but never echoing its value (it may be a key)."""
     from pydantic import ValidationError
-    from model.settings import ShopSettings, settings_error_message
+    from model.settings import ShopSettings, error_text, settings_error_message
     from service.config import ServiceSettings
     try:
         settings = ServiceSettings()
     except ValidationError as exc:
-        problems = "; ".join(f"REVIEW_REPLY_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+        problems = "; ".join(f"REVIEW_REPLY_{'_'.join(map(str, e['loc'])).upper()}: {error_text(e)}"
                              for e in exc.errors(include_input=False))
         raise click.ClickException(f"invalid service settings: {problems}") from None
     if settings.shop_settings_file:

@@ -12,11 +12,6 @@ from fastapi import Depends, HTTPException, Request
 
 from model.artifact import LoadedModel
 from model.settings import ShopSettings
-from service.config import ServiceSettings
-
-
-async def get_service_settings(request: Request) -> ServiceSettings:
-    return request.app.state.settings
 
 
 async def get_model(request: Request) -> LoadedModel:
@@ -66,4 +61,3 @@ async def require_admin_key(request: Request) -> None:
 
 ModelDep = Annotated[LoadedModel, Depends(get_model)]
 ShopDep = Annotated[ShopSettings, Depends(get_shop)]
-SettingsDep = Annotated[ServiceSettings, Depends(get_service_settings)]

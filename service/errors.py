@@ -9,6 +9,8 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from model.settings import error_text
+
 log = logging.getLogger("review_reply.errors")
 
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
@@ -28,11 +30,10 @@ def field_errors(errors, prefix: tuple = ()) -> list[dict[str, str]]:
     out = []
     for e in errors:
         loc = [str(p) for p in (*prefix, *e.get("loc", ())) if p not in ("body",)]
-        message = e.get("msg", "invalid")
         if e.get("type") == "json_invalid":
             message = "the body is not valid JSON: " + str((e.get("ctx") or {}).get("error", "syntax error"))
-        elif message.startswith("Value error, "):
-            message = message[len("Value error, "):]
+        else:
+            message = error_text(e)
         out.append({"field": ".".join(loc) or "body", "message": message})
     return out
 

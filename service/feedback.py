@@ -114,7 +114,6 @@ class FeedbackStore:
         checked = _checked_disputes(disputes)
         review_mask = mask_personal_data(review)
         reply_mask = mask_personal_data(final_reply) if final_reply is not None else None
-        redactions = list(review_mask.redactions) + (list(reply_mask.redactions) if reply_mask else [])
         values = {
             "created_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
             "review_masked": review_mask.text,
@@ -122,7 +121,7 @@ class FeedbackStore:
             "disputes": json.dumps(checked) if checked is not None else None,
             "final_reply_masked": reply_mask.text if reply_mask else None,
             "model_version": model_version,
-            "redaction_types": json.dumps(sorted({r.type for r in redactions})),
+            "redaction_types": json.dumps(sorted(review_mask.types | (reply_mask.types if reply_mask else set()))),
         }
         with self.engine.begin() as conn:
             new_id = conn.execute(insert(feedback_table).values(**values)).inserted_primary_key[0]

@@ -142,5 +142,6 @@ def test_serve_refuses_bad_settings_without_echoing_keys(run, monkeypatch):
     monkeypatch.setenv("REVIEW_REPLY_API_KEYS", "Sup3rSecretProdKey-0001,tooshort")
     result = run("serve", "--port", "1")
     assert result.exit_code == 1
-    assert "REVIEW_REPLY_API_KEYS" in result.output and "key number 2" in result.output
+    assert "REVIEW_REPLY_API_KEYS: each API key must be at least 16 characters" in result.output
+    assert "key number 2" in result.output
     assert "Sup3rSecretProdKey" not in result.output and "tooshort" not in result.output

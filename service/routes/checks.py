@@ -5,6 +5,7 @@ from fastapi import APIRouter
 
 from model.checking import check_reply
 from service.deps import ModelDep, ShopDep
+from service.routes.drafts import checks_out
 from service.schemas import CheckIn, ChecksOut, ErrorOut
 
 router = APIRouter(tags=["checks"])
@@ -16,4 +17,4 @@ async def check(body: CheckIn, model: ModelDep, shop: ShopDep) -> dict:
     settings = shop.merged(body.settings)
     prediction = model.classifier.predict_one(body.review)
     violations = check_reply(body.review, body.reply, settings, prediction, rating=body.rating)
-    return {"passed": not violations, "violations": [{"rule": v.rule, "message": v.message} for v in violations]}
+    return checks_out(violations)

@@ -14,6 +14,11 @@ router = APIRouter(tags=["drafts"])
 _item = TypeAdapter(BatchItemIn)
 
 
+def checks_out(violations) -> dict:
+    """The `checks` answer: passed, and each broken rule with its advice."""
+    return {"passed": not violations, "violations": [{"rule": v.rule, "message": v.message} for v in violations]}
+
+
 def draft_out(analysis: Analysis, model_version: str) -> dict:
     draft = analysis.draft
     return {
@@ -21,8 +26,7 @@ def draft_out(analysis: Analysis, model_version: str) -> dict:
         "model_version": model_version,
         "draft": draft.text,
         "alternatives": list(draft.alternatives),
-        "checks": {"passed": not analysis.violations,
-                   "violations": [{"rule": v.rule, "message": v.message} for v in analysis.violations]},
+        "checks": checks_out(analysis.violations),
         "redactions": [{"type": r.type, "start": r.start, "end": r.end} for r in draft.redactions],
     }
 
