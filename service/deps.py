@@ -9,6 +9,8 @@ import hmac
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from model.artifact import LoadedModel
 from model.settings import ShopSettings
@@ -23,6 +25,15 @@ async def get_model(request: Request) -> LoadedModel:
 
 async def get_shop(request: Request) -> ShopSettings:
     return request.app.state.shop
+
+
+def merged_shop(shop: ShopSettings, overrides: dict | None) -> ShopSettings:
+    """The shop settings with a request's overrides; a bad override is the client's input error, reported
+    like any other body field (422, `settings.<field>`)."""
+    try:
+        return shop.merged(overrides)
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("body", "settings", *e["loc"])} for e in exc.errors()]) from None
 
 
 def _presented_key(request: Request) -> str | None:

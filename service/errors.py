@@ -6,7 +6,6 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from model.settings import error_text
@@ -48,11 +47,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
         fields = field_errors(exc.errors())
-        return error_response(422, describe(fields), fields)
-
-    @app.exception_handler(ValidationError)
-    async def _invalid_settings(request: Request, exc: ValidationError):
-        fields = field_errors(exc.errors(), prefix=("settings",))
         return error_response(422, describe(fields), fields)
 
     @app.exception_handler(StarletteHTTPException)

@@ -6,7 +6,7 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from model.pipeline import Analysis, analyse, analyse_many
-from service.deps import ModelDep, ShopDep
+from service.deps import ModelDep, ShopDep, merged_shop
 from service.errors import describe, error_body, field_errors
 from service.schemas import BatchIn, BatchItemIn, BatchOut, DraftIn, DraftOut, ErrorOut
 
@@ -34,7 +34,7 @@ def draft_out(analysis: Analysis, model_version: str) -> dict:
 @router.post("/drafts", response_model=DraftOut, responses={422: {"model": ErrorOut}, 413: {"model": ErrorOut}})
 async def create_draft(body: DraftIn, model: ModelDep, shop: ShopDep) -> dict:
     """Classify one review and draft the public reply, checked against the reply guidelines."""
-    settings = shop.merged(body.settings)
+    settings = merged_shop(shop, body.settings)
     return draft_out(analyse(model.classifier, body.review, settings, rating=body.rating,
                              alternatives=body.alternatives), model.version)
 
@@ -42,7 +42,7 @@ async def create_draft(body: DraftIn, model: ModelDep, shop: ShopDep) -> dict:
 @router.post("/drafts/batch", response_model=BatchOut, responses={422: {"model": ErrorOut}, 413: {"model": ErrorOut}})
 async def create_drafts(body: BatchIn, model: ModelDep, shop: ShopDep) -> dict:
     """Up to 1,000 reviews at once, results in input order; a bad item gets its own `error` entry."""
-    settings = shop.merged(body.settings)
+    settings = merged_shop(shop, body.settings)
     results: list[dict | None] = [None] * len(body.items)
     good: list[tuple[int, BatchItemIn]] = []
     for i, raw in enumerate(body.items):
