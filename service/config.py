@@ -25,7 +25,6 @@ class ServiceSettings(BaseSettings):
     feedback_url: str = f"sqlite:///{ROOT / 'var' / 'feedback.db'}"
     reload_interval_seconds: float = 2.0
     max_body_bytes: int = MAX_BODY_BYTES
-    log_level: str = "info"
 
     @field_validator("api_keys", mode="before")
     @classmethod
