@@ -168,15 +168,15 @@
     el.sentiment.replaceChildren(title, meter(`情感判断置信度：${name}`, score), number);
   }
 
-  /** All three types are listed; the API only returns the detected ones (plus, optionally, all scores). */
+  /** All three types are listed with their scores (`dispute_scores`); `disputes` names the detected ones. */
   function renderDisputes(data) {
-    const detected = new Map((data.disputes || []).map((d) => [d.type, Number(d.score)]));
+    const detected = new Set((data.disputes || []).map((d) => d.type));
     const allScores = data.dispute_scores || {};
     el.disputes.replaceChildren();
     for (const type of DISPUTE_ORDER) {
       const isDetected = detected.has(type);
       const isPrimary = data.primary_dispute === type;
-      const score = isDetected ? detected.get(type) : Number(allScores[type]);
+      const score = Number(allScores[type]);
       const item = document.createElement("li");
       item.className = "score-row";
       item.dataset.type = type;
@@ -325,7 +325,7 @@
     el.editor.value = data.draft || "";
     updateCount();
     cancelPendingCheck();
-    if (data.checks) renderChecks(data.checks); else scheduleCheck(0);
+    renderChecks(data.checks);
     prefillFeedback(data);
     el.modelVersion.textContent = state.modelVersion ? `模型版本：${state.modelVersion}` : "";
     resetCopyButton();
