@@ -16,20 +16,8 @@ from pathlib import Path
 
 import click
 
-from model.paths import ARTIFACT_DIR, ROOT, SHARED_DATASETS
-
-model_dir_option = click.option("--model-dir", type=click.Path(path_type=Path), default=ARTIFACT_DIR, show_default=True,
-                                envvar="REVIEW_REPLY_MODEL_DIR", help="Folder of model versions (with ACTIVE).")
-model_version_option = click.option("--model-version", default=None, help="A version to use instead of the active one.")
-
-
-def load_model(model_dir: Path, version: str | None):
-    from model import artifact
-    from model.errors import ModelFileError
-    try:
-        return artifact.load(version, model_dir)
-    except ModelFileError as exc:
-        raise click.ClickException(str(exc)) from None
+from model.paths import ROOT, SHARED_DATASETS
+from training.cli_options import load_model, model_dir_option, model_version_option
 
 
 @click.group(help=__doc__)

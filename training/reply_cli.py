@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from model.paths import ARTIFACT_DIR
+from training.cli_options import load_model, model_dir_option
 
 
 def _text(value: str, what: str) -> str:
@@ -27,17 +27,8 @@ def _shop(path: Path | None):
         raise click.ClickException(f"shop settings {path}: {exc}") from None
 
 
-common = [
-    click.option("--model-dir", type=click.Path(path_type=Path), default=ARTIFACT_DIR, envvar="REVIEW_REPLY_MODEL_DIR"),
-    click.option("--shop-settings", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-                 help="JSON or TOML shop settings (name, sign-off, channel, remedies)."),
-]
-
-
-def with_common(f):
-    for option in reversed(common):
-        f = option(f)
-    return f
+shop_settings_option = click.option("--shop-settings", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                                    default=None, help="JSON or TOML shop settings (name, sign-off, channel, remedies).")
 
 
 @click.command()
@@ -45,10 +36,10 @@ def with_common(f):
 @click.option("--rating", type=click.IntRange(1, 5), default=None, help="Star rating, if known.")
 @click.option("--alternatives", type=click.IntRange(1, 5), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON (as the API returns it).")
-@with_common
+@model_dir_option
+@shop_settings_option
 def draft(review, rating, alternatives, as_json, model_dir, shop_settings):
     """Labels and a reply draft for REVIEW ('-' reads it from stdin)."""
-    from training.cli import load_model
     from model.pipeline import analyse
     review = _text(review, "review")
     loaded = load_model(model_dir, None)
@@ -75,10 +66,10 @@ def draft(review, rating, alternatives, as_json, model_dir, shop_settings):
 @click.option("--review", required=True, help="The review ('-' reads it from stdin).")
 @click.option("--reply", required=True, help="The reply to check.")
 @click.option("--rating", type=click.IntRange(1, 5), default=None, help="Star rating, if known.")
-@with_common
+@model_dir_option
+@shop_settings_option
 def check(review, reply, rating, model_dir, shop_settings):
     """Which reply rules (R1–R14) REPLY breaks for REVIEW; exit code 1 when any."""
-    from training.cli import load_model
     from model.checking import check_reply
     review = _text(review, "review")
     reply = _text(reply, "reply")
