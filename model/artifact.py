@@ -48,10 +48,18 @@ def new_version() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
 
 
+def refuse_existing(version: str, directory: Path = ARTIFACT_DIR) -> None:
+    """A saved version is never overwritten, so what is active stays what was gated."""
+    if model_path(version, directory).exists() or manifest_path(version, directory).exists():
+        raise ValueError(f"model version {version!r} already exists in {directory}: pick another --version "
+                         "(a saved version is never overwritten, so what is active stays what was gated)")
+
+
 def save(classifier: ReviewClassifier, *, version: str, directory: Path = ARTIFACT_DIR, metadata: dict | None = None) -> dict:
     """Write the model file, then its manifest (version, time, sha256, size, metadata). Returns the manifest."""
     if not _VERSION.match(version):
         raise ValueError(f"version {version!r}: use letters, digits, '.', '_' or '-' (at most 64)")
+    refuse_existing(version, directory)
     import sklearn  # the training side only: serving never imports scikit-learn (see model/scoring.py)
     target = model_path(version, directory)
     with atomic_writer(target) as fh:

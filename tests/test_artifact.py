@@ -106,3 +106,11 @@ def test_activate_refuses_a_broken_version_and_keeps_the_old(tiny_model_dir, tmp
 def test_shipped_model_is_small_and_loads_quickly(shipped_model):
     assert shipped_model.manifest["bytes"] <= 25 * 1024 * 1024
     assert shipped_model.manifest["metrics"]["headline"]["sentiment_accuracy"] > 0.9
+
+
+def test_saving_over_an_existing_version_is_refused(tiny_model_dir, tmp_path):
+    models = copy_models(tiny_model_dir, tmp_path / "m")
+    before = (models / "review-reply-tiny-1.joblib").read_bytes()
+    with pytest.raises(ValueError, match="already exists"):
+        artifact.save(artifact.load(directory=models).classifier, version="tiny-1", directory=models)
+    assert (models / "review-reply-tiny-1.joblib").read_bytes() == before

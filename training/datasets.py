@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from model.artifact import sha256_of
 from model.labels import DISPUTE_TYPES
 from model.text import normalise
 
@@ -117,23 +118,23 @@ def load_dispute_set(path: Path) -> LabelledSet:
     return out
 
 
+def base_files(datasets_dir: Path) -> list[Path]:
+    """The shared data files the base model is trained on: the three corpora, then the dispute set."""
+    return [Path(datasets_dir) / f"{c}.train.csv" for c in SENTIMENT_CORPORA] + [Path(datasets_dir) / DISPUTE_FILE]
+
+
 def load_base(datasets_dir: Path) -> tuple[LabelledSet, LabelledSet]:
     """(sentiment corpora, deduplicated; hand-labelled dispute set) from the shared datasets folder."""
-    datasets_dir = Path(datasets_dir)
-    missing = [name for name in (*(f"{c}.train.csv" for c in SENTIMENT_CORPORA), DISPUTE_FILE)
-               if not (datasets_dir / name).is_file()]
+    *corpora, dispute_file = files = base_files(datasets_dir)
+    missing = [p.name for p in files if not p.is_file()]
     if missing:
         raise FileNotFoundError(f"{datasets_dir} lacks {', '.join(missing)} (pass --datasets DIR)")
     sentiment = LabelledSet()
-    for corpus in SENTIMENT_CORPORA:
-        sentiment.extend(load_sentiment_corpus(datasets_dir / f"{corpus}.train.csv"))
-    return sentiment.deduplicated(), load_dispute_set(datasets_dir / DISPUTE_FILE).deduplicated()
+    for path in corpora:
+        sentiment.extend(load_sentiment_corpus(path))
+    return sentiment.deduplicated(), load_dispute_set(dispute_file).deduplicated()
 
 
 def fingerprint(paths: Iterable[Path]) -> dict[str, str]:
     """sha256 of each data file, so a manifest says exactly which data made the model."""
-    out = {}
-    for p in paths:
-        digest = hashlib.sha256(Path(p).read_bytes()).hexdigest()
-        out[Path(p).name] = digest
-    return out
+    return {Path(p).name: sha256_of(Path(p)) for p in paths}

@@ -16,7 +16,7 @@ from model.errors import ModelFileError
 from model.paths import DATA_DIR
 from model.privacy import mask_personal_data
 from model.text import normalise
-from training.datasets import LabelledSet, fingerprint, load_base, load_sentiment_corpus, SENTIMENT_CORPORA, DISPUTE_FILE
+from training.datasets import LabelledSet, base_files, fingerprint, load_base
 from training.evaluate import evaluate, headline, to_markdown, write_report
 from training.progress import Progress
 from training.train import TrainConfig, fit
@@ -35,10 +35,14 @@ class TrainResult:
     report_paths: tuple[Path, Path] | None = None
 
 
+def read_label_files(directory: Path = READ_LABELS_DIR) -> list[Path]:
+    return sorted(Path(directory).glob("*.jsonl"))
+
+
 def read_labels(directory: Path = READ_LABELS_DIR) -> dict[str, dict]:
     """Dispute labels we made by reading corpus reviews, keyed by sha1 of the normalised text (no text kept)."""
     labels = {}
-    for path in sorted(Path(directory).glob("*.jsonl")):
+    for path in read_label_files(directory):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
@@ -65,8 +69,7 @@ def gather(*, datasets_dir: Path | None, exports: LabelledSet | None, progress: 
             sentiment, disputes = load_base(datasets_dir)
             extra = attach_read_labels(sentiment, read_labels())
             disputes = disputes.extend(extra).deduplicated()
-            prints = fingerprint([Path(datasets_dir) / f"{c}.train.csv" for c in SENTIMENT_CORPORA] + [Path(datasets_dir) / DISPUTE_FILE])
-            prints.update(fingerprint(sorted(READ_LABELS_DIR.glob("*.jsonl"))))
+            prints = fingerprint([*base_files(datasets_dir), *read_label_files()])
             progress.say(f"base: {len(sentiment):,} sentiment reviews, {len(disputes):,} dispute-labelled ({len(extra):,} read labels)")
     if exports is not None and len(exports):
         # Buyers' phone numbers and addresses must not become vocabulary in a saved model file.
@@ -115,9 +118,7 @@ def run(*, datasets_dir: Path | None, exports: LabelledSet | None = None, model_
         progress: Progress | None = None) -> TrainResult:
     progress = progress or Progress()
     version = version or artifact.new_version()
-    if artifact.model_path(version, model_dir).exists() or artifact.manifest_path(version, model_dir).exists():
-        raise ValueError(f"model version {version!r} already exists in {model_dir}: pick another --version "
-                         "(a saved version is never overwritten, so what is active stays what was gated)")
+    artifact.refuse_existing(version, model_dir)  # before a minute of training, not after
     sentiment, disputes, prints = gather(datasets_dir=datasets_dir, exports=exports, progress=progress)
     s_split, d_split = sentiment.split(), disputes.split()
     classifier = fit(s_split["train"], d_split["train"], s_split["valid"], d_split["valid"], config=config, progress=progress)
